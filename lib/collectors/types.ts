@@ -1,0 +1,72 @@
+/**
+ * The contract between collectors, the runner and the renderers. Collectors turn the internal model
+ * (lib/slurm/model.ts) into metric families; they never do I/O.
+ */
+import type { EndpointData, EndpointName, SlurmJob, SlurmMeta } from '../slurm/model.js';
+
+export type MetricType = 'gauge' | 'counter';
+
+/** A catalog entry: what a collector may emit. docs/metrics.md is generated from these. */
+export interface MetricDef {
+  /** Native name, e.g. `slurm_nodes`. */
+  name: string;
+  type: MetricType;
+  help: string;
+  /** Label names besides `cluster` and configured const labels. */
+  labels: readonly string[];
+  /** Endpoint(s) the values come from, for the catalog. */
+  source: readonly EndpointName[];
+  /** How to query it (counters and per-invocation gauges in a pushed world), for the catalog. */
+  query?: string;
+}
+
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Samples of one metric, ready to render. */
+export interface MetricFamily {
+  name: string;
+  type: MetricType;
+  help: string;
+  samples: Sample[];
+}
+
+/** Per-invocation facts a collector may need. */
+export interface CollectContext {
+  /** Cluster label value. */
+  cluster: string;
+  /** Collection time, unix seconds. */
+  now: number;
+  meta: SlurmMeta;
+  /** Options of this collector (from `collectors.<name>` config). */
+  options: CollectorOptions;
+}
+
+export interface CollectorOptions {
+  /** jobs: emit per-job series. */
+  perJob: boolean;
+  /** Global series cap (`metrics.cardinality.max_series`); per-job/per-node series beyond it are dropped and counted. */
+  maxSeries: number;
+  /** scheduler: emit RPC stats by user, top N (0 = off). */
+  rpcTopUsers: number;
+}
+
+/** One run of a collector over one invocation's data. */
+export interface CollectorRun {
+  /** Called for every job while `/jobs` streams (only if `endpoints` has `jobs`). Must not keep `job`. */
+  onJob?(job: SlurmJob): void;
+  /** Produces the families once every needed endpoint has been read. */
+  finish(data: Partial<EndpointData>): MetricFamily[];
+}
+
+export interface Collector {
+  readonly name: string;
+  /** Endpoints whose failure fails this collector. */
+  readonly endpoints: readonly EndpointName[];
+  /** Endpoints used when available (their failure only loses some series). */
+  readonly optionalEndpoints?: readonly EndpointName[];
+  readonly metrics: readonly MetricDef[];
+  start(ctx: CollectContext): CollectorRun;
+}

@@ -1,0 +1,41 @@
+// Builds every deployable/runnable artifact with esbuild into dist/ (CJS, node20 target, minified, sourcemaps).
+// The same bundles run locally (Node 20), in tests that exercise dist/, and in Lambda (nodejs22.x).
+// Heavy optional code (OpenTelemetry SDK, remote write + SigV4) is built as separate files that lib/lazy.ts
+// loads only when configured, so a default cold start never parses it.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const entries = {
+  collect: 'functions/collect.ts',
+  health: 'functions/health.ts',
+  cli: 'lib/cli/main.ts',
+  'tracing-sdk': 'lib/observability/tracing-sdk.ts',
+  'remote-write': 'lib/push/remote-write.ts',
+  bench: 'bench/run.ts',
+  docs: 'scripts/gen-docs.ts',
+};
+const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
+mkdirSync('dist', { recursive: true });
+const result = await build({
+  entryPoints,
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  define: {
+    __BUNDLED__: 'true',
+    __VERSION__: JSON.stringify(pkg.version),
+  },
+});
+if (process.argv.includes('--metafile')) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+}
