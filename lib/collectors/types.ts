@@ -70,3 +70,19 @@ export interface Collector {
   readonly metrics: readonly MetricDef[];
   start(ctx: CollectContext): CollectorRun;
 }
+
+/** Where collectors' data comes from: the slurmrestd client, or an in-memory source in tests. */
+export interface DataSource {
+  /** Detected/pinned API version and server meta (cluster name, release). */
+  meta(): Promise<SlurmMeta>;
+  /**
+   * Reads one endpoint once. With `onItem` (list endpoints), items are handed over while the body streams and
+   * `data` is undefined; otherwise the whole adapted payload is returned.
+   * Throws an ExporterError with code `ENDPOINT_UNAVAILABLE` when the endpoint is not served (old API version,
+   * no slurmdbd): the runner then skips collectors that need it instead of failing them.
+   */
+  fetch<E extends EndpointName>(
+    endpoint: E,
+    opts?: { onItem?: (item: EndpointData[E] extends (infer T)[] ? T : never) => void; signal?: AbortSignal },
+  ): Promise<{ data: EndpointData[E] | undefined; meta: SlurmMeta; count: number }>;
+}
