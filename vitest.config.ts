@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Two projects: unit tests run anywhere; e2e tests need the real-services lab (scripts/lab/up.sh).
 export default defineConfig({
   test: {
+    // The JSON report feeds .ci/run's `N passed, N failed` line (vitest's own summary is not recognised there).
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     projects: [
       {
         test: {
