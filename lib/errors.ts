@@ -96,15 +96,33 @@ export class PushError extends ExporterError {
   readonly target: string;
   readonly status: number | undefined;
   readonly retryable: boolean;
+  /** Requests made (including retries) before giving up. */
+  readonly requests: number | undefined;
+  /** remote write: samples accepted / rejected across all batches. */
+  readonly accepted: number | undefined;
+  readonly rejected: number | undefined;
   constructor(
     message: string,
-    opts: { target: string; status?: number; retryable?: boolean; code?: string; type?: ErrorType; cause?: unknown },
+    opts: {
+      target: string;
+      status?: number;
+      retryable?: boolean;
+      code?: string;
+      type?: ErrorType;
+      cause?: unknown;
+      requests?: number;
+      accepted?: number;
+      rejected?: number;
+    },
   ) {
     super(message, { code: opts.code ?? 'PUSH_FAILED', type: opts.type ?? 'http', cause: opts.cause });
     this.name = 'PushError';
     this.target = opts.target;
     this.status = opts.status;
     this.retryable = opts.retryable ?? false;
+    this.requests = opts.requests;
+    this.accepted = opts.accepted;
+    this.rejected = opts.rejected;
   }
 }
 
@@ -124,7 +142,10 @@ export class CircuitOpenError extends ExporterError {
 /** Maps any thrown value to an error type for self-metrics. */
 export function classifyError(err: unknown): ErrorType {
   if (err instanceof ExporterError) return err.type;
-  const e = err as { name?: string; code?: string } | undefined;
+  const raw = err as { name?: string; code?: unknown } | null | undefined;
+  // gRPC and some libraries use numeric codes: only string codes are Node/undici error codes.
+  const e =
+    raw == null ? undefined : { name: raw.name, code: typeof raw.code === 'string' ? raw.code : undefined };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.code?.startsWith('UND_ERR_') === true) {
     return e.code === 'UND_ERR_SOCKET' || e.code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connection' : 'timeout';
   }

@@ -17,6 +17,17 @@ const entries = {
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 mkdirSync('dist', { recursive: true });
+
+// lib/lazy.ts names the lazily loaded modules with literal import()s for the unbundled (vitest/tsx) path.
+// In the bundle that branch is dead, but esbuild would still inline the targets: keep them external there.
+const keepLazyModulesOut = {
+  name: 'keep-lazy-modules-out',
+  setup(b) {
+    b.onResolve({ filter: /\/(tracing-sdk|remote-write)\.js$/ }, (args) =>
+      args.importer.endsWith('lazy.ts') ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
 const result = await build({
   entryPoints,
   outdir: 'dist',
@@ -29,6 +40,7 @@ const result = await build({
   sourcemap: true,
   legalComments: 'none',
   metafile: true,
+  plugins: [keepLazyModulesOut],
   logLevel: 'warning',
   define: {
     __BUNDLED__: 'true',
