@@ -1,0 +1,357 @@
+/**
+ * Incremental JSON reader for slurmrestd list responses: `{"meta":…, "jobs":[{…},{…},…], "errors":[]}`.
+ *
+ * Hand-written on purpose: the streaming parsers on npm tokenise in JavaScript (`stream-json` is about 10x
+ * slower than JSON.parse), while a `/jobs` body can be ~300 MB. This scanner only finds element boundaries
+ * (bytes, tracking nesting and strings) and hands each element's bytes to the native JSON.parse, so the
+ * per-byte work is a few comparisons. Memory stays flat: only the element in progress is kept across chunk
+ * boundaries, plus the small "rest" of the document (everything except the streamed array's elements), which
+ * is parsed with JSON.parse at the end (the streamed array appears there as `[]`).
+ *
+ * Works on bytes: UTF-8 multi-byte sequences never contain ASCII bytes, so structural characters are found
+ * safely and every element is decoded as a whole, even when a character is split across chunks.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJ = 0x7b;
+const CLOSE_OBJ = 0x7d;
+const OPEN_ARR = 0x5b;
+const CLOSE_ARR = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** Malformed or truncated JSON; `offset` is the byte offset in the body when known. */
+export class JsonStreamError extends Error {
+  readonly offset: number | undefined;
+  constructor(message: string, opts: { offset?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'JsonStreamError';
+    this.offset = opts.offset;
+  }
+}
+
+export interface JsonListResult {
+  /** The document without the streamed array's elements (the array itself is `[]`). */
+  rest: unknown;
+  /** Elements handed to `onElement`. */
+  count: number;
+  /** Whether the key path was found holding an array. */
+  found: boolean;
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * Streams the elements of the array at `keyPath` (object keys from the root, e.g. `['jobs']` or
+ * `['shares','shares']`). Feed body chunks with `push`, then call `end`. Exceptions thrown by `onElement`
+ * propagate out of `push` unchanged.
+ */
+export class JsonListStream {
+  private readonly keyPath: readonly string[];
+  private readonly onElement: (raw: unknown, index: number) => void;
+
+  /** Open containers; `containers[d-1]` is the type (OPEN_OBJ/OPEN_ARR) at depth d. */
+  private readonly containers: number[] = [];
+  /** Number of key-path levels currently matched: objects at depth 1..matched+1 lie on the path. */
+  private matched = 0;
+  /** On an on-path object: the next string is a key. */
+  private expectKey = false;
+  /** The last key read at the current on-path object matched `keyPath[depth-1]`. */
+  private keyMatches = false;
+  /** Bytes of an on-path key string being read (keys are short). */
+  private keyParts: Buffer[] | null = null;
+
+  private inString = false;
+  /** A backslash ended the previous chunk inside a string. */
+  private escapePending = false;
+
+  /** Depth of the streamed array while inside it (0 = not streaming). */
+  private arrayDepth = 0;
+  private found = false;
+  /** Byte parts of the element in progress from earlier chunks. */
+  private elemParts: Buffer[] = [];
+  private elemInProgress = false;
+  private count = 0;
+
+  private readonly restParts: Buffer[] = [];
+  private offset = 0;
+  private ended = false;
+  /** Cached position of the next backslash in `bsBuf` (Infinity: none). */
+  private bsBuf: Buffer | null = null;
+  private bsPos = -1;
+
+  constructor(keyPath: readonly string[], onElement: (raw: unknown, index: number) => void) {
+    if (keyPath.length === 0) throw new Error('JsonListStream: keyPath must name at least one key');
+    this.keyPath = keyPath;
+    this.onElement = onElement;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.ended) throw new Error('JsonListStream: push after end');
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const n = buf.length;
+    this.bsBuf = null;
+    let i = 0;
+    /** Start of the bytes of this chunk that belong to `rest` (-1 while inside the streamed array). */
+    let restStart = this.arrayDepth > 0 ? -1 : 0;
+    /** Start of the element in progress within this chunk (-1 if it began in an earlier chunk or none). */
+    let elemStart = -1;
+    /** Start of an on-path key string within this chunk. */
+    let keyStart = this.keyParts !== null ? 0 : -1;
+
+    while (i < n) {
+      if (this.inString) {
+        const end = this.scanString(buf, i);
+        if (end < 0) {
+          i = n;
+          break;
+        }
+        this.inString = false;
+        i = end + 1;
+        if (keyStart >= 0) {
+          this.finishKey(buf.subarray(keyStart, end + 1));
+          keyStart = -1;
+        }
+        continue;
+      }
+      const c = buf[i] as number;
+      const depth = this.containers.length;
+      if (this.arrayDepth > 0 && depth === this.arrayDepth && !this.elemInProgress) {
+        // Between elements of the streamed array.
+        if (isWhitespace(c) || c === COMMA) {
+          i++;
+          continue;
+        }
+        if (c === CLOSE_ARR) {
+          // End of the streamed array: `]` belongs to rest again.
+          this.containers.pop();
+          this.arrayDepth = 0;
+          restStart = i;
+          i++;
+          continue;
+        }
+        this.elemInProgress = true;
+        this.elemParts = [];
+        elemStart = i;
+        // fall through: the element's first byte is handled below
+      }
+      switch (c) {
+        case QUOTE:
+          this.inString = true;
+          if (this.arrayDepth === 0 && this.expectKey && depth === this.matched + 1) {
+            keyStart = i;
+            this.keyParts = [];
+          }
+          i++;
+          break;
+        case OPEN_OBJ:
+        case OPEN_ARR:
+          this.openContainer(c, depth);
+          i++;
+          if (this.arrayDepth > 0 && this.containers.length === this.arrayDepth && restStart >= 0) {
+            // Just entered the streamed array: rest keeps `[`, elements are not part of it.
+            this.appendRest(buf.subarray(restStart, i));
+            restStart = -1;
+          }
+          break;
+        case CLOSE_OBJ:
+        case CLOSE_ARR: {
+          const open = this.containers.pop();
+          if (open === undefined || (c === CLOSE_OBJ) !== (open === OPEN_OBJ)) {
+            throw new JsonStreamError(`unexpected '${String.fromCharCode(c)}' at byte ${this.offset + i}`, {
+              offset: this.offset + i,
+            });
+          }
+          i++;
+          if (this.arrayDepth > 0) {
+            const d = this.containers.length;
+            if (d === this.arrayDepth && this.elemInProgress) {
+              // A container element closed: emit it.
+              this.emitElement(buf, elemStart, i);
+              elemStart = -1;
+            } else if (d < this.arrayDepth) {
+              // `]` of the streamed array right after a primitive element: emit it, then rest resumes at `]`.
+              if (this.elemInProgress) this.emitElement(buf, elemStart, i - 1);
+              elemStart = -1;
+              this.arrayDepth = 0;
+              restStart = i - 1;
+            }
+          } else if (this.matched >= this.containers.length) {
+            // An on-path object closed: the path is matched one level less.
+            this.matched = Math.max(0, this.containers.length - 1);
+            this.expectKey = false;
+            this.keyMatches = false;
+          }
+          break;
+        }
+        case COMMA:
+          if (this.arrayDepth > 0 && depth === this.arrayDepth && this.elemInProgress) {
+            // End of a primitive element.
+            this.emitElement(buf, elemStart, i);
+            elemStart = -1;
+          } else if (
+            this.arrayDepth === 0 &&
+            depth === this.matched + 1 &&
+            this.containers[depth - 1] === OPEN_OBJ
+          ) {
+            this.expectKey = true;
+            this.keyMatches = false;
+          }
+          i++;
+          break;
+        case COLON:
+          if (this.arrayDepth === 0 && depth === this.matched + 1) this.expectKey = false;
+          i++;
+          break;
+        default:
+          i++;
+      }
+    }
+
+    if (this.keyParts !== null && keyStart >= 0) this.keyParts.push(Buffer.from(buf.subarray(keyStart, n)));
+    if (this.elemInProgress) {
+      // Keep a copy of the element's bytes: a subarray would pin the whole chunk in memory.
+      this.elemParts.push(Buffer.from(buf.subarray(Math.max(elemStart, 0), n)));
+    }
+    if (restStart >= 0 && this.arrayDepth === 0) this.appendRest(buf.subarray(restStart, n));
+    this.offset += n;
+  }
+
+  /** Finishes the document: throws JsonStreamError when it is truncated or malformed. */
+  end(): JsonListResult {
+    this.ended = true;
+    if (this.inString || this.containers.length > 0 || this.elemInProgress) {
+      throw new JsonStreamError(
+        `truncated JSON: body ended after ${this.offset} bytes inside ${this.inString ? 'a string' : `${this.containers.length} open container(s)`}`,
+        { offset: this.offset },
+      );
+    }
+    const text = Buffer.concat(this.restParts).toString('utf8');
+    if (text.trim() === '') throw new JsonStreamError('empty body: expected a JSON document', { offset: 0 });
+    let rest: unknown;
+    try {
+      rest = JSON.parse(text);
+    } catch (err) {
+      throw new JsonStreamError(`malformed JSON: ${(err as Error).message}`, { cause: err });
+    }
+    return { rest, count: this.count, found: this.found };
+  }
+
+  /** Returns the index of the closing quote, or -1 when the string continues in the next chunk. */
+  private scanString(buf: Buffer, from: number): number {
+    let i = from;
+    const n = buf.length;
+    if (this.escapePending) {
+      this.escapePending = false;
+      i++;
+    }
+    while (i < n) {
+      const q = buf.indexOf(QUOTE, i);
+      // Escapes are rare: the next backslash position is cached per chunk, so each byte is searched once.
+      if (this.bsBuf !== buf || this.bsPos < i) {
+        this.bsBuf = buf;
+        const b = buf.indexOf(BACKSLASH, i);
+        this.bsPos = b < 0 ? Number.POSITIVE_INFINITY : b;
+      }
+      const b = this.bsPos;
+      if (q >= 0 && q < b) return q;
+      if (b >= n) return -1;
+      // Skip the backslash and the escaped byte.
+      if (b + 1 >= n) {
+        this.escapePending = true;
+        return -1;
+      }
+      i = b + 2;
+    }
+    return -1;
+  }
+
+  private openContainer(c: number, depth: number): void {
+    this.containers.push(c);
+    if (this.arrayDepth > 0) return;
+    const newDepth = depth + 1;
+    if (newDepth === 1) {
+      if (c === OPEN_OBJ) {
+        this.matched = 0;
+        this.expectKey = true;
+        this.keyMatches = false;
+      }
+      return;
+    }
+    // A value opened at an on-path object: does it continue the path?
+    if (depth === this.matched + 1 && this.keyMatches && !this.expectKey) {
+      this.keyMatches = false;
+      const last = this.matched + 1 === this.keyPath.length;
+      if (last && c === OPEN_ARR) {
+        this.arrayDepth = newDepth;
+        this.found = true;
+      } else if (!last && c === OPEN_OBJ) {
+        this.matched++;
+        this.expectKey = true;
+      }
+    }
+  }
+
+  private finishKey(lastPart: Buffer): void {
+    const parts = this.keyParts ?? [];
+    parts.push(lastPart);
+    this.keyParts = null;
+    let key: unknown;
+    try {
+      key = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    } catch (err) {
+      throw new JsonStreamError(`malformed object key near byte ${this.offset}`, {
+        offset: this.offset,
+        cause: err,
+      });
+    }
+    this.keyMatches = key === this.keyPath[this.matched];
+  }
+
+  private emitElement(buf: Buffer, start: number, end: number): void {
+    let text: string;
+    if (this.elemParts.length === 0) {
+      text = buf.toString('utf8', start, end);
+    } else {
+      this.elemParts.push(buf.subarray(Math.max(start, 0), end));
+      text = Buffer.concat(this.elemParts).toString('utf8');
+    }
+    this.elemParts = [];
+    this.elemInProgress = false;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new JsonStreamError(
+        `malformed JSON in element ${this.count} of '${this.keyPath.join('.')}': ${(err as Error).message}`,
+        {
+          offset: this.offset + end,
+          cause: err,
+        },
+      );
+    }
+    const index = this.count++;
+    this.onElement(raw, index);
+  }
+
+  private appendRest(part: Buffer): void {
+    if (part.length > 0) this.restParts.push(Buffer.from(part));
+  }
+}
+
+/** Convenience for whole buffers (tests, small bodies). */
+export function parseJsonList(
+  body: Uint8Array | readonly Uint8Array[],
+  keyPath: readonly string[],
+  onElement: (raw: unknown, index: number) => void,
+): JsonListResult {
+  const s = new JsonListStream(keyPath, onElement);
+  const chunks = body instanceof Uint8Array ? [body] : body;
+  for (const c of chunks) s.push(c);
+  return s.end();
+}
