@@ -30,7 +30,9 @@ export const apiVersionSchema = z.enum(API_VERSIONS);
 export type ApiVersion = z.infer<typeof apiVersionSchema>;
 
 const num = z.number();
-const optNum = z.number().nullable();
+/** A number or +Infinity (UNLIMITED): zod 4's z.number() rejects non-finite values. */
+const numOrUnlimited = z.union([z.number(), z.literal(Number.POSITIVE_INFINITY)]);
+const optNum = numOrUnlimited.nullable();
 
 /** Who answered: from the response `meta` (or the version that was requested). */
 export const slurmMetaSchema = z.object({
@@ -275,7 +277,7 @@ export const userSchema = z.object({
 export type SlurmUser = z.infer<typeof userSchema>;
 
 /** TRES limits keyed by TRES name (`cpu`, `mem`, `node`, `gres/gpu`, ...); memory in bytes. */
-export const tresMapSchema = z.record(z.string(), z.number());
+export const tresMapSchema = z.record(z.string(), numOrUnlimited);
 export type TresMap = z.infer<typeof tresMapSchema>;
 
 export const associationSchema = z.object({
