@@ -248,6 +248,11 @@ class SlurmRestClient implements SlurmClient {
   private creds: Credentials | undefined;
   private credsGen = 0;
   private credsPending: Promise<Credentials> | undefined;
+  /**
+   * A ping answer this client already has (from version detection or meta()), handed to the next
+   * fetch('ping') so an invocation makes exactly one ping request.
+   */
+  private sparePing: FetchResult | undefined;
 
   constructor(o: SlurmClientOptions) {
     let url: URL;
@@ -301,7 +306,8 @@ class SlurmRestClient implements SlurmClient {
   async meta(): Promise<SlurmMeta> {
     const version = await this.resolveVersion();
     if (this.state.meta?.apiVersion === version) return this.state.meta;
-    const r = await this.fetch('ping');
+    const r = await this.fetchAny('ping', {});
+    this.sparePing = r;
     return r.meta;
   }
 
@@ -350,7 +356,8 @@ class SlurmRestClient implements SlurmClient {
   /** `GET /slurm/vX/ping`: served (with meta) or 404; anything else throws. */
   private async probe(version: ApiVersion): Promise<{ served: false } | { served: true; meta: SlurmMeta }> {
     try {
-      const r = await this.request('ping', version, { onItem: () => {} });
+      const r = await this.request('ping', version, {});
+      this.sparePing = r;
       return { served: true, meta: r.meta };
     } catch (err) {
       if (err instanceof SlurmHttpError && err.status === 404 && err.code !== 'ENDPOINT_UNAVAILABLE') {
@@ -393,6 +400,11 @@ class SlurmRestClient implements SlurmClient {
 
   private async fetchAny(endpoint: EndpointName, opts: FetchOpts, redetected = false): Promise<FetchResult> {
     const version = await this.resolveVersion();
+    const spare = this.sparePing;
+    if (endpoint === 'ping' && spare && spare.meta.apiVersion === version && !opts.onItem) {
+      this.sparePing = undefined;
+      return spare;
+    }
     const isDb = ENDPOINTS[endpoint].api === 'slurmdb';
     if (isDb && this.state.slurmdbDisabled) {
       throw this.unavailable(endpoint, version, 'slurmrestd serves no slurmdb endpoints (no slurmdbd)');

@@ -4,7 +4,12 @@ import { overridesFromEvent } from '../../lib/app/overrides.js';
 describe('overridesFromEvent', () => {
   it('returns nothing for a plain EventBridge scheduled event', () => {
     expect(
-      overridesFromEvent({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-01-01T00:00:00Z', detail: {} }),
+      overridesFromEvent({
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        time: '2026-01-01T00:00:00Z',
+        detail: {},
+      }),
     ).toEqual({});
   });
 
@@ -14,7 +19,9 @@ describe('overridesFromEvent', () => {
   });
 
   it('expands dotted keys and drops empty values', () => {
-    expect(overridesFromEvent({ 'slurm.base_url': 'http://x:1', 'push.grouping.site': 'a', cluster_name: '' })).toEqual({
+    expect(
+      overridesFromEvent({ 'slurm.base_url': 'http://x:1', 'push.grouping.site': 'a', cluster_name: '' }),
+    ).toEqual({
       slurm: { base_url: 'http://x:1' },
       push: { grouping: { site: 'a' } },
     });
