@@ -31,4 +31,9 @@ export interface PushResult {
 export interface PushTarget {
   readonly name: PushResult['target'];
   push(payload: PushPayload, opts?: { signal?: AbortSignal; deadlineMs?: number }): Promise<PushResult>;
+  /** Pushgateway only: DELETE the group (this target's grouping + `grouping`), e.g. from the CLI. */
+  deleteGroup?(
+    grouping?: Record<string, string>,
+    opts?: { signal?: AbortSignal; deadlineMs?: number },
+  ): Promise<PushResult>;
 }

@@ -1,0 +1,199 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { MetricFamily } from '../../lib/collectors/types.js';
+import { fixSpecialValues, renderFamilies } from '../../lib/push/render.js';
+import { parseExposition } from './exposition-parser.js';
+
+const ADVERSARIAL = [
+  'quote " inside',
+  'back\\slash',
+  'trailing backslash\\',
+  'new\nline',
+  'line\n# TYPE injected gauge\ninjected 1',
+  'brace } and {',
+  'x"} 1\nslurm_injected 42\nx{a="',
+  'hash # not a comment',
+  '/var/tmp/a/b',
+  'unicode ünïcødé 日本語 🚀',
+  'tab\tand\rcarriage',
+  'comma, equals = sign',
+  'x'.repeat(10_000),
+  '\\n literal backslash-n',
+  '\\"',
+];
+
+/** `promtool check metrics`: exit 0 or 3 (lint hints only) is fine; 1 = parse error. */
+function promtoolCheck(text: string): { available: boolean; ok: boolean; output: string } {
+  const which = spawnSync('which', ['promtool'], { encoding: 'utf8' });
+  if (which.status !== 0) return { available: false, ok: true, output: '' };
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 15_000 });
+  const output = `${r.stdout}${r.stderr}`;
+  return { available: true, ok: (r.status === 0 || r.status === 3) && !/error/i.test(output), output };
+}
+
+function family(
+  name: string,
+  type: 'gauge' | 'counter',
+  samples: MetricFamily['samples'],
+  help = 'h',
+): MetricFamily {
+  return { name, type, help, samples };
+}
+
+describe('renderFamilies', () => {
+  it('round-trips adversarial label values exactly, one line per series, no injected series', async () => {
+    // Prepare
+    const samples = ADVERSARIAL.map((v, i) => ({ labels: { job_name: v, idx: String(i) }, value: i }));
+    // Act
+    const { text, series } = await renderFamilies([family('slurm_job_info', 'gauge', samples)]);
+    // Assess
+    const parsed = parseExposition(text);
+    expect(parsed.samples).toHaveLength(ADVERSARIAL.length);
+    expect(series).toBe(ADVERSARIAL.length);
+    expect(new Set(parsed.samples.map((s) => s.name))).toEqual(new Set(['slurm_job_info']));
+    for (const s of parsed.samples) {
+      const i = Number(s.labels.idx);
+      expect(s.labels.job_name).toBe(ADVERSARIAL[i]);
+      expect(s.value).toBe(i);
+    }
+    expect([...parsed.types.keys()]).toEqual(['slurm_job_info']);
+  });
+
+  it('passes promtool check metrics when promtool is installed', async () => {
+    const samples = ADVERSARIAL.map((v, i) => ({ labels: { reason: v, idx: String(i) }, value: i / 3 }));
+    const { text } = await renderFamilies([
+      family('slurm_node_reason', 'gauge', samples, 'help with "quotes", \\ and\nnewline'),
+      family('slurm_jobs_total', 'counter', [{ labels: { user: 'a"b' }, value: 3 }]),
+      family('slurm_special', 'gauge', [
+        { labels: { k: 'nan' }, value: Number.NaN },
+        { labels: { k: 'inf' }, value: Number.POSITIVE_INFINITY },
+      ]),
+    ]);
+    const check = promtoolCheck(text);
+    expect(check.ok, check.output).toBe(true);
+    // The parser check always runs, with or without promtool.
+    expect(parseExposition(text).samples).toHaveLength(ADVERSARIAL.length + 3);
+  });
+
+  it('escapes HELP per 0.0.4 (backslash and newline; quotes stay raw)', async () => {
+    const help = 'a "quoted" \\ help\nsecond line';
+    const { text } = await renderFamilies([family('m_help', 'gauge', [{ labels: {}, value: 1 }], help)]);
+    expect(text).toContain('# HELP m_help a "quoted" \\\\ help\\nsecond line\n');
+    expect(parseExposition(text).help.get('m_help')).toBe(help);
+  });
+
+  it('spells NaN, +Inf and -Inf as Prometheus does', async () => {
+    const { text } = await renderFamilies([
+      family('m_special', 'gauge', [
+        { labels: { k: 'a' }, value: Number.NaN },
+        { labels: { k: 'b' }, value: Number.POSITIVE_INFINITY },
+        { labels: { k: 'c' }, value: Number.NEGATIVE_INFINITY },
+        { labels: { k: 'd' }, value: -0.5 },
+      ]),
+    ]);
+    expect(text).toContain('m_special{k="a"} NaN\n');
+    expect(text).toContain('m_special{k="b"} +Inf\n');
+    expect(text).toContain('m_special{k="c"} -Inf\n');
+    expect(text).not.toMatch(/\bNan\b/);
+    const values = parseExposition(text).samples.map((s) => s.value);
+    expect(values[0]).toBeNaN();
+    expect(values.slice(1)).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.5]);
+  });
+
+  it('fixes only sample values, never a HELP text ending in " Nan"', () => {
+    const text = '# HELP m x Nan\n# TYPE m gauge\nm{a="b Nan"} Nan\n';
+    expect(fixSpecialValues(text)).toBe('# HELP m x Nan\n# TYPE m gauge\nm{a="b Nan"} NaN\n');
+  });
+
+  it('drops empty label values (absent ≡ empty) so one series is one line', async () => {
+    const { text, series } = await renderFamilies([
+      family('m_empty', 'gauge', [
+        { labels: { a: 'x', b: '' }, value: 1 },
+        { labels: { a: 'x' }, value: 2 },
+        { labels: { a: 'y', b: 'z' }, value: 3 },
+      ]),
+    ]);
+    const parsed = parseExposition(text);
+    expect(series).toBe(2);
+    expect(parsed.samples).toEqual([
+      { name: 'm_empty', labels: { a: 'x' }, value: 2 },
+      { name: 'm_empty', labels: { a: 'y', b: 'z' }, value: 3 },
+    ]);
+    expect(text).not.toContain('=""');
+  });
+
+  it('uses a fresh registry per call (the same names render twice without "already registered")', async () => {
+    const fams = [family('m_fresh', 'gauge', [{ labels: {}, value: 1 }])];
+    const a = await renderFamilies(fams);
+    const b = await renderFamilies([family('m_fresh', 'gauge', [{ labels: {}, value: 2 }])]);
+    expect(a.registry).not.toBe(b.registry);
+    expect(parseExposition(a.text).samples[0]?.value).toBe(1);
+    expect(parseExposition(b.text).samples[0]?.value).toBe(2);
+  });
+
+  it('renders counters with their TYPE and skips non-representable counter values', async () => {
+    const { text, series } = await renderFamilies([
+      family('m_count_total', 'counter', [
+        { labels: { k: 'a' }, value: 7 },
+        { labels: { k: 'b' }, value: Number.POSITIVE_INFINITY },
+        { labels: { k: 'c' }, value: -1 },
+      ]),
+    ]);
+    const parsed = parseExposition(text);
+    expect(parsed.types.get('m_count_total')).toBe('counter');
+    expect(parsed.samples).toEqual([{ name: 'm_count_total', labels: { k: 'a' }, value: 7 }]);
+    expect(series).toBe(1);
+  });
+
+  it('adds const labels to every sample; a sample label of the same name wins', async () => {
+    const { text } = await renderFamilies(
+      [
+        family('m_const', 'gauge', [
+          { labels: { a: '1' }, value: 1 },
+          { labels: { a: '2', cluster: 'other' }, value: 2 },
+        ]),
+      ],
+      { constLabels: { cluster: 'c1', env: 'prod' } },
+    );
+    expect(parseExposition(text).samples.map((s) => s.labels)).toEqual([
+      { cluster: 'c1', env: 'prod', a: '1' },
+      { cluster: 'other', env: 'prod', a: '2' },
+    ]);
+  });
+
+  it('merges families of the same name and type, and refuses the same name with another type', async () => {
+    const merged = await renderFamilies([
+      family('m_dup', 'gauge', [{ labels: { a: '1' }, value: 1 }]),
+      family('m_dup', 'gauge', [{ labels: { a: '2' }, value: 2 }]),
+    ]);
+    expect(parseExposition(merged.text).samples).toHaveLength(2);
+    await expect(
+      renderFamilies([family('m_dup', 'gauge', []), family('m_dup', 'counter', [])]),
+    ).rejects.toThrow(/m_dup is emitted both as gauge and as counter/);
+  });
+
+  it('refuses invalid metric and label names with a message naming them', async () => {
+    await expect(renderFamilies([family('bad-name', 'gauge', [])])).rejects.toThrow(/"bad-name"/);
+    await expect(
+      renderFamilies([family('m_ok', 'gauge', [{ labels: { 'bad label': 'x' }, value: 1 }])]),
+    ).rejects.toThrow(/"bad label" of metric m_ok/);
+    await expect(
+      renderFamilies([family('m_ok2', 'gauge', [{ labels: { __reserved: 'x' }, value: 1 }])]),
+    ).rejects.toThrow(/__reserved/);
+  });
+
+  it('renders many label sets (20 000 series) completely', async () => {
+    const samples = Array.from({ length: 20_000 }, (_, i) => ({
+      labels: { job_id: String(i), user: `u${i % 50}`, partition: `p${i % 4}` },
+      value: i,
+    }));
+    const { text, series } = await renderFamilies([family('slurm_job_cpus', 'gauge', samples)]);
+    expect(series).toBe(20_000);
+    const parsed = parseExposition(text);
+    expect(parsed.samples[19_999]).toEqual({
+      name: 'slurm_job_cpus',
+      labels: { job_id: '19999', user: 'u49', partition: 'p3' },
+      value: 19_999,
+    });
+  });
+});
