@@ -57,8 +57,14 @@ export interface CollectorOptions {
 export interface CollectorRun {
   /** Called for every job while `/jobs` streams (only if `endpoints` has `jobs`). Must not keep `job`. */
   onJob?(job: SlurmJob): void;
-  /** Produces the families once every needed endpoint has been read. */
+  /**
+   * Produces the families once every needed endpoint has been read. An endpoint that failed (optional ones)
+   * is absent from `data`. `jobs` is streamed through `onJob`: on success `data.jobs` is `[]` (present = the
+   * stream completed), never the job list.
+   */
   finish(data: Partial<EndpointData>): MetricFamily[];
+  /** Per-entity series dropped by the `maxSeries` cap in this run (collectors that cap report it). */
+  dropped?(): number;
 }
 
 export interface Collector {
@@ -69,6 +75,11 @@ export interface Collector {
   readonly optionalEndpoints?: readonly EndpointName[];
   readonly metrics: readonly MetricDef[];
   start(ctx: CollectContext): CollectorRun;
+  /**
+   * Families to emit when slurmrestd could not be reached at all (meta() failed), e.g. `slurm_up 0`.
+   * Only the `cluster` collector implements it.
+   */
+  unreachable?(): MetricFamily[];
 }
 
 /** Where collectors' data comes from: the slurmrestd client, or an in-memory source in tests. */

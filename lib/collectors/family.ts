@@ -1,0 +1,131 @@
+/**
+ * Building blocks every collector shares: catalog entries (`metric()`), a family builder that refuses
+ * undeclared names/labels (so the catalog can never drift from what is emitted) and a per-run series budget.
+ */
+import type { EndpointName } from '../slurm/model.js';
+import type { MetricDef, MetricFamily, MetricType, Sample } from './types.js';
+
+/** Declares one catalog entry. */
+export function metric(
+  name: string,
+  type: MetricType,
+  help: string,
+  labels: readonly string[],
+  source: readonly EndpointName[],
+  query?: string,
+): MetricDef {
+  return query === undefined
+    ? { name, type, help, labels, source }
+    : { name, type, help, labels, source, query };
+}
+
+interface Entry {
+  def: MetricDef;
+  samples: Map<string, Sample>;
+}
+
+/**
+ * Collects samples by family and label set. `set` keeps the last value, `inc` sums, so aggregations can be
+ * built on the fly while jobs stream. Families are returned in declaration order, samples in insertion order.
+ */
+export class FamilyBuilder {
+  private readonly defs: Map<string, MetricDef>;
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(defs: readonly MetricDef[]) {
+    this.defs = new Map(defs.map((d) => [d.name, d]));
+  }
+
+  /** Sets a sample; `null`/`undefined` values mean "not reported" and emit nothing. */
+  set(name: string, labels: Record<string, string>, value: number | null | undefined): void {
+    if (value === null || value === undefined) return;
+    const { entry, key } = this.slot(name, labels);
+    entry.samples.set(key, { labels, value });
+  }
+
+  /** Adds `by` to a sample (created at 0). */
+  inc(name: string, labels: Record<string, string>, by = 1): void {
+    const { entry, key } = this.slot(name, labels);
+    const s = entry.samples.get(key);
+    if (s) s.value += by;
+    else entry.samples.set(key, { labels, value: by });
+  }
+
+  /** Keeps the maximum of the values seen. */
+  max(name: string, labels: Record<string, string>, value: number): void {
+    const { entry, key } = this.slot(name, labels);
+    const s = entry.samples.get(key);
+    if (!s) entry.samples.set(key, { labels, value });
+    else if (value > s.value) s.value = value;
+  }
+
+  families(): MetricFamily[] {
+    const out: MetricFamily[] = [];
+    for (const def of this.defs.values()) {
+      const e = this.entries.get(def.name);
+      if (!e || e.samples.size === 0) continue;
+      out.push({ name: def.name, type: def.type, help: def.help, samples: [...e.samples.values()] });
+    }
+    return out;
+  }
+
+  private slot(name: string, labels: Record<string, string>): { entry: Entry; key: string } {
+    let entry = this.entries.get(name);
+    if (!entry) {
+      const def = this.defs.get(name);
+      if (!def) throw new Error(`metric ${name} is not declared in the collector's catalog`);
+      entry = { def, samples: new Map() };
+      this.entries.set(name, entry);
+    }
+    // Hot path (called per job while /jobs streams): the key is the label values in declared order joined by
+    // NUL; JSON only when a value itself contains NUL, so keys can never collide.
+    const names = entry.def.labels;
+    let key = '';
+    let json = false;
+    for (let i = 0; i < names.length; i += 1) {
+      const v = labels[names[i] as string];
+      if (v === undefined || v.includes('\u0000')) json = true;
+      key += i === 0 ? v : `\u0000${v}`;
+    }
+    // n NULs in front: a plain key has exactly n-1, so the two forms never collide.
+    if (json) key = '\u0000'.repeat(names.length) + JSON.stringify(names.map((n) => labels[n] ?? null));
+    // Label names are checked once per new series, not on every update.
+    if (!entry.samples.has(key)) {
+      const got = Object.keys(labels);
+      if (got.length !== names.length || got.some((n) => !names.includes(n))) {
+        throw new Error(`metric ${name} expects labels [${names.join(',')}] but got [${got.join(',')}]`);
+      }
+    }
+    return { entry, key };
+  }
+}
+
+/**
+ * Per-run cap for per-entity series (per node, per job). Created fresh for every collector run, so a busy
+ * invocation never starves the next one (upstream's limiter counted forever and dropped silently).
+ */
+export class SeriesBudget {
+  private used = 0;
+  dropped = 0;
+  constructor(private readonly max: number) {}
+
+  /** Reserves `n` series; false (and counted as dropped) when the cap would be exceeded. */
+  take(n: number): boolean {
+    if (this.used + n > this.max) {
+      this.dropped += n;
+      return false;
+    }
+    this.used += n;
+    return true;
+  }
+}
+
+/** `1`/`0` for booleans, null stays null. */
+export function bool(v: boolean | null | undefined): number | null {
+  return v === null || v === undefined ? null : v ? 1 : 0;
+}
+
+/** Microseconds (sdiag) → seconds; null stays null. */
+export function usToSeconds(v: number | null | undefined): number | null {
+  return v === null || v === undefined ? null : v / 1e6;
+}

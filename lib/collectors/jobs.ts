@@ -1,0 +1,200 @@
+/**
+ * `jobs`: aggregates computed while `/jobs` streams (the job list is never kept). Per-job series only with
+ * `perJob`, capped per run by `maxSeries` with every dropped series counted.
+ */
+import type { SlurmJob } from '../slurm/model.js';
+import { FamilyBuilder, metric, SeriesBudget } from './family.js';
+import { emitJobSeries, PER_JOB_METRICS } from './job-series.js';
+import type { Collector, MetricDef } from './types.js';
+
+const S = ['jobs'] as const;
+/** Base states always emitted (0 when absent), so `slurm_jobs{state="PENDING"}` exists on an empty queue. */
+export const JOB_STATES = [
+  'PENDING',
+  'RUNNING',
+  'SUSPENDED',
+  'COMPLETED',
+  'CANCELLED',
+  'FAILED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'OUT_OF_MEMORY',
+] as const;
+const DIMS = ['user', 'account', 'partition', 'qos'] as const;
+type Dim = (typeof DIMS)[number];
+interface Totals {
+  count: number;
+  cpus: number;
+  memory: number;
+  gpus: number;
+}
+const GAUGE_NOTE = 'Gauge recomputed every invocation from the /jobs response.';
+
+const dimMetrics = DIMS.flatMap((d) => [
+  metric(
+    `slurm_${d}_jobs`,
+    'gauge',
+    `Jobs by ${d} and base state. ${GAUGE_NOTE}`,
+    [d, 'state'],
+    S,
+    `topk(10, slurm_${d}_jobs{state="PENDING"})`,
+  ),
+  metric(
+    `slurm_${d}_jobs_cpus`,
+    'gauge',
+    `CPUs allocated (running) or requested (pending) by ${d} and state.`,
+    [d, 'state'],
+    S,
+  ),
+  metric(
+    `slurm_${d}_jobs_memory_bytes`,
+    'gauge',
+    `Memory allocated or requested by ${d} and state.`,
+    [d, 'state'],
+    S,
+  ),
+  metric(`slurm_${d}_jobs_gpus`, 'gauge', `GPUs allocated or requested by ${d} and state.`, [d, 'state'], S),
+]);
+const metrics: MetricDef[] = [
+  metric(
+    'slurm_jobs',
+    'gauge',
+    `Jobs in the /jobs response by base state (includes recently finished jobs). ${GAUGE_NOTE}`,
+    ['state'],
+    S,
+  ),
+  metric(
+    'slurm_jobs_with_flag',
+    'gauge',
+    'Jobs carrying a state flag (COMPLETING, CONFIGURING, REQUEUED, ...).',
+    ['flag'],
+    S,
+  ),
+  ...dimMetrics,
+  metric('slurm_jobs_pending_by_reason', 'gauge', 'Pending jobs by state reason.', ['reason'], S),
+  metric(
+    'slurm_jobs_pending_oldest_age_seconds',
+    'gauge',
+    'Age (now - submit time) of the oldest pending job; 0 when none.',
+    [],
+    S,
+  ),
+  metric(
+    'slurm_jobs_pending_age_seconds_sum',
+    'gauge',
+    'Sum of the ages of pending jobs with a submit time.',
+    [],
+    S,
+    'mean wait: slurm_jobs_pending_age_seconds_sum / slurm_jobs_pending_age_seconds_count',
+  ),
+  metric('slurm_jobs_pending_age_seconds_count', 'gauge', 'Pending jobs counted in the age sum.', [], S),
+  metric(
+    'slurm_jobs_running_runtime_seconds_sum',
+    'gauge',
+    'Sum of runtimes (now - start) of running jobs.',
+    [],
+    S,
+  ),
+  metric(
+    'slurm_jobs_running_runtime_seconds_count',
+    'gauge',
+    'Running jobs counted in the runtime sum.',
+    [],
+    S,
+  ),
+  metric(
+    'slurm_jobs_running_runtime_seconds_max',
+    'gauge',
+    'Longest runtime of a running job; 0 when none.',
+    [],
+    S,
+  ),
+  ...PER_JOB_METRICS,
+];
+
+export const jobsCollector: Collector = {
+  name: 'jobs',
+  endpoints: S,
+  metrics,
+  start(ctx) {
+    const b = new FamilyBuilder(metrics);
+    const budget = new SeriesBudget(ctx.options.maxSeries);
+    const now = ctx.now;
+    for (const s of JOB_STATES) b.set('slurm_jobs', { state: s }, 0);
+    const age = { sum: 0, count: 0, max: 0 };
+    const run = { sum: 0, count: 0, max: 0 };
+
+    // Aggregates by dimension → state → value, emitted at finish (nested maps: no key-joining pitfalls).
+    const aggs = new Map<Dim, Map<string, Map<string, Totals>>>(DIMS.map((d) => [d, new Map()]));
+    const add = (d: Dim, v: string, state: string, j: SlurmJob): void => {
+      const byState = aggs.get(d) as Map<string, Map<string, Totals>>;
+      let byValue = byState.get(state);
+      if (!byValue) {
+        byValue = new Map();
+        byState.set(state, byValue);
+      }
+      const t = byValue.get(v);
+      if (t) {
+        t.count += 1;
+        t.cpus += j.cpus;
+        t.memory += j.memoryBytes ?? 0;
+        t.gpus += j.gpus;
+      } else byValue.set(v, { count: 1, cpus: j.cpus, memory: j.memoryBytes ?? 0, gpus: j.gpus });
+    };
+
+    return {
+      dropped: () => budget.dropped,
+      onJob(j) {
+        const state = j.state;
+        b.inc('slurm_jobs', { state });
+        for (const f of j.flags.length > 1 ? new Set(j.flags) : j.flags)
+          b.inc('slurm_jobs_with_flag', { flag: f });
+        add('user', j.user, state, j);
+        add('account', j.account, state, j);
+        add('qos', j.qos, state, j);
+        // A multi-partition pending job counts in each partition it may run in.
+        if (j.partitions.length === 0) add('partition', '', state, j);
+        else if (j.partitions.length === 1) add('partition', j.partitions[0] as string, state, j);
+        else for (const p of new Set(j.partitions)) add('partition', p, state, j);
+        if (state === 'PENDING') {
+          b.inc('slurm_jobs_pending_by_reason', { reason: j.reason });
+          if (j.submitTime !== null && j.submitTime > 0) {
+            const a = Math.max(0, now - j.submitTime);
+            age.sum += a;
+            age.count += 1;
+            age.max = Math.max(age.max, a);
+          }
+        } else if (state === 'RUNNING' && j.startTime !== null && j.startTime > 0) {
+          const r = Math.max(0, now - j.startTime);
+          run.sum += r;
+          run.count += 1;
+          run.max = Math.max(run.max, r);
+        }
+        if (ctx.options.perJob) emitJobSeries(b, budget, j);
+      },
+      finish() {
+        for (const [d, byState] of aggs) {
+          for (const [state, byValue] of byState) {
+            for (const [v, t] of byValue) {
+              const l = { [d]: v, state };
+              b.set(`slurm_${d}_jobs`, l, t.count);
+              b.set(`slurm_${d}_jobs_cpus`, l, t.cpus);
+              b.set(`slurm_${d}_jobs_memory_bytes`, l, t.memory);
+              b.set(`slurm_${d}_jobs_gpus`, l, t.gpus);
+            }
+          }
+        }
+        b.set('slurm_jobs_pending_oldest_age_seconds', {}, age.max);
+        b.set('slurm_jobs_pending_age_seconds_sum', {}, age.sum);
+        b.set('slurm_jobs_pending_age_seconds_count', {}, age.count);
+        b.set('slurm_jobs_running_runtime_seconds_sum', {}, run.sum);
+        b.set('slurm_jobs_running_runtime_seconds_count', {}, run.count);
+        b.set('slurm_jobs_running_runtime_seconds_max', {}, run.max);
+        return b.families();
+      },
+    };
+  },
+};

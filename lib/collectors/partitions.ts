@@ -1,0 +1,151 @@
+/**
+ * `partitions`: partition config plus node, CPU, GPU and job counts per partition. Node membership comes from
+ * each node's `partitions` list (a node in two partitions counts in both); a pending job that names several
+ * partitions counts as pending in each of them (upstream ignored such jobs).
+ */
+import { FamilyBuilder, metric } from './family.js';
+import { effectiveNodeState, NODE_STATES, nodeCpuSplit, nodeGpus } from './node-state.js';
+import type { Collector, MetricDef } from './types.js';
+
+const P = ['partition'] as const;
+const S = ['partitions'] as const;
+
+const metrics: MetricDef[] = [
+  metric('slurm_partition_info', 'gauge', 'Partition facts; always 1.', ['partition', 'state', 'default'], S),
+  metric('slurm_partition_up', 'gauge', '1 when the partition state is UP.', P, S),
+  metric(
+    'slurm_partition_max_time_seconds',
+    'gauge',
+    'MaxTime of jobs; +Inf when UNLIMITED, absent when unset.',
+    P,
+    S,
+  ),
+  metric('slurm_partition_default_time_seconds', 'gauge', 'DefaultTime of jobs; absent when unset.', P, S),
+  metric('slurm_partition_max_nodes', 'gauge', 'MaxNodes per job; +Inf when UNLIMITED.', P, S),
+  metric('slurm_partition_priority_tier', 'gauge', 'PriorityTier.', P, S),
+  metric('slurm_partition_configured_nodes', 'gauge', 'TotalNodes from the partition configuration.', P, S),
+  metric('slurm_partition_configured_cpus', 'gauge', 'TotalCPUs from the partition configuration.', P, S),
+  metric(
+    'slurm_partition_nodes',
+    'gauge',
+    'Member nodes by effective state (same mapping as slurm_nodes).',
+    ['partition', 'state'],
+    ['partitions', 'nodes'],
+    'slurm_partition_nodes{state=~"idle|mixed"}',
+  ),
+  metric(
+    'slurm_partition_cpus',
+    'gauge',
+    'CPUs of member nodes by state alloc|idle|other|total (same semantics as slurm_cpus).',
+    ['partition', 'state'],
+    ['partitions', 'nodes'],
+  ),
+  metric('slurm_partition_memory_total_bytes', 'gauge', 'Real memory of member nodes.', P, [
+    'partitions',
+    'nodes',
+  ]),
+  metric('slurm_partition_memory_allocated_bytes', 'gauge', 'Allocated memory of member nodes.', P, [
+    'partitions',
+    'nodes',
+  ]),
+  metric('slurm_partition_gpus_total', 'gauge', 'GPUs of member nodes.', P, ['partitions', 'nodes']),
+  metric('slurm_partition_gpus_allocated', 'gauge', 'GPUs in use on member nodes.', P, [
+    'partitions',
+    'nodes',
+  ]),
+  metric(
+    'slurm_partition_jobs_pending',
+    'gauge',
+    'Pending jobs that may run in the partition (a job naming several partitions counts in each).',
+    P,
+    ['partitions', 'jobs'],
+  ),
+  metric('slurm_partition_jobs_running', 'gauge', 'Running jobs in the partition.', P, [
+    'partitions',
+    'jobs',
+  ]),
+];
+
+export const partitionsCollector: Collector = {
+  name: 'partitions',
+  endpoints: S,
+  optionalEndpoints: ['nodes', 'jobs'],
+  metrics,
+  start() {
+    const pending = new Map<string, number>();
+    const running = new Map<string, number>();
+    return {
+      onJob(job) {
+        const target = job.state === 'PENDING' ? pending : job.state === 'RUNNING' ? running : null;
+        if (!target) return;
+        // A job can list a partition twice only by mistake; count it once.
+        for (const p of new Set(job.partitions)) target.set(p, (target.get(p) ?? 0) + 1);
+      },
+      finish(data) {
+        const b = new FamilyBuilder(metrics);
+        const parts = data.partitions ?? [];
+        const known = new Set(parts.map((p) => p.name));
+        for (const p of parts) {
+          const l = { partition: p.name };
+          b.set(
+            'slurm_partition_info',
+            { partition: p.name, state: p.state, default: String(p.isDefault) },
+            1,
+          );
+          b.set('slurm_partition_up', l, p.state.toUpperCase() === 'UP' ? 1 : 0);
+          b.set('slurm_partition_max_time_seconds', l, p.maxTimeSeconds);
+          b.set('slurm_partition_default_time_seconds', l, p.defaultTimeSeconds);
+          b.set('slurm_partition_max_nodes', l, p.maxNodes);
+          b.set('slurm_partition_priority_tier', l, p.priorityTier);
+          b.set('slurm_partition_configured_nodes', l, p.totalNodes);
+          b.set('slurm_partition_configured_cpus', l, p.totalCpus);
+        }
+        if (data.nodes) {
+          for (const p of parts) {
+            for (const s of NODE_STATES) b.set('slurm_partition_nodes', { partition: p.name, state: s }, 0);
+            for (const s of ['alloc', 'idle', 'other', 'total']) {
+              b.set('slurm_partition_cpus', { partition: p.name, state: s }, 0);
+            }
+            for (const m of [
+              'memory_total_bytes',
+              'memory_allocated_bytes',
+              'gpus_total',
+              'gpus_allocated',
+            ]) {
+              b.set(`slurm_partition_${m}`, { partition: p.name }, 0);
+            }
+          }
+          for (const n of data.nodes) {
+            const state = effectiveNodeState(n);
+            const split = nodeCpuSplit(n, state);
+            let gTotal = 0;
+            let gAlloc = 0;
+            for (const g of nodeGpus(n).values()) {
+              gTotal += g.total;
+              gAlloc += g.allocated;
+            }
+            for (const p of new Set(n.partitions)) {
+              if (!known.has(p)) continue;
+              const l = { partition: p };
+              b.inc('slurm_partition_nodes', { partition: p, state });
+              for (const k of ['alloc', 'idle', 'other', 'total'] as const) {
+                b.inc('slurm_partition_cpus', { partition: p, state: k }, split[k]);
+              }
+              b.inc('slurm_partition_memory_total_bytes', l, n.realMemoryBytes);
+              b.inc('slurm_partition_memory_allocated_bytes', l, n.allocMemoryBytes ?? 0);
+              b.inc('slurm_partition_gpus_total', l, gTotal);
+              b.inc('slurm_partition_gpus_allocated', l, gAlloc);
+            }
+          }
+        }
+        if (data.jobs !== undefined) {
+          for (const p of parts) {
+            b.set('slurm_partition_jobs_pending', { partition: p.name }, pending.get(p.name) ?? 0);
+            b.set('slurm_partition_jobs_running', { partition: p.name }, running.get(p.name) ?? 0);
+          }
+        }
+        return b.families();
+      },
+    };
+  },
+};
