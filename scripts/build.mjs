@@ -2,8 +2,9 @@
 // The same bundles run locally (Node 20), in tests that exercise dist/, and in Lambda (nodejs22.x).
 // Heavy optional code (OpenTelemetry SDK, remote write + SigV4) is built as separate files that lib/lazy.ts
 // loads only when configured, so a default cold start never parses it.
-import { build } from 'esbuild';
+
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const entries = {

@@ -40,6 +40,8 @@ export interface CollectRequest {
   dryRun?: boolean;
   /** CLI `--log-level` (wins over config). */
   logLevel?: LogLevel;
+  /** Stream for the stdout target (CLI tests); defaults to process.stdout. */
+  stdout?: NodeJS.WritableStream;
   /** Called per collector when it settles (CLI progress on a TTY). */
   onCollector?: (status: CollectorStatus) => void;
 }
@@ -207,7 +209,12 @@ async function collectAndPush(
   let push: PushResult | undefined;
   let pushError: unknown;
   try {
-    const target = await pushTargetFor(config, { logger, region: req.env.AWS_REGION, type: targetType });
+    const target = await pushTargetFor(config, {
+      logger,
+      region: req.env.AWS_REGION,
+      type: targetType,
+      stream: req.stdout,
+    });
     push = await withSpan(
       'push',
       { 'push.target': targetType, 'push.series': rendered.series },

@@ -112,11 +112,18 @@ export function pushOptionsFor(
 
 export async function pushTargetFor(
   config: Config,
-  deps: { logger: Logger; onRequest?: RequestObserver; region?: string; type?: Config['push']['type'] },
+  deps: {
+    logger: Logger;
+    onRequest?: RequestObserver;
+    region?: string;
+    type?: Config['push']['type'];
+    stream?: NodeJS.WritableStream;
+  },
 ): Promise<PushTarget> {
   return createPushTarget(pushOptionsFor(config, deps.type), {
     logger: deps.logger,
     onRequest: deps.onRequest,
     region: deps.region,
+    stream: deps.stream,
   });
 }

@@ -3,6 +3,7 @@
  * Pushgateway group. stdout carries only the command's output (exposition text for `collect` to stdout), logs go
  * to stderr, so `slurm-push collect > metrics.prom` is valid input for `promtool check metrics`.
  */
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { runCollect } from '../app/collect.js';
 import { handleHealth } from '../app/health.js';
@@ -112,6 +113,12 @@ async function collect(
       target: target as Config['push']['type'] | undefined,
       dryRun: flags['dry-run'] === true,
       localBudgetMs: 120_000,
+      stdout: new Writable({
+        write(chunk: Buffer | string, _enc, done) {
+          io.out(chunk.toString());
+          done();
+        },
+      }),
       onCollector: io.isTty
         ? (s) =>
             io.err(

@@ -83,28 +83,22 @@ const metrics: MetricDef[] = [
     S,
   ),
   metric(
-    'slurm_jobs_pending_age_seconds_sum',
+    'slurm_jobs_pending_wait_seconds',
     'gauge',
     'Sum of the ages of pending jobs with a submit time.',
     [],
     S,
-    'mean wait: slurm_jobs_pending_age_seconds_sum / slurm_jobs_pending_age_seconds_count',
+    'mean wait: slurm_jobs_pending_wait_seconds / slurm_jobs_pending_wait_jobs',
   ),
-  metric('slurm_jobs_pending_age_seconds_count', 'gauge', 'Pending jobs counted in the age sum.', [], S),
+  metric('slurm_jobs_pending_wait_jobs', 'gauge', 'Pending jobs counted in the age sum.', [], S),
   metric(
-    'slurm_jobs_running_runtime_seconds_sum',
+    'slurm_jobs_running_runtime_seconds',
     'gauge',
     'Sum of runtimes (now - start) of running jobs.',
     [],
     S,
   ),
-  metric(
-    'slurm_jobs_running_runtime_seconds_count',
-    'gauge',
-    'Running jobs counted in the runtime sum.',
-    [],
-    S,
-  ),
+  metric('slurm_jobs_running_runtime_jobs', 'gauge', 'Running jobs counted in the runtime sum.', [], S),
   metric(
     'slurm_jobs_running_runtime_seconds_max',
     'gauge',
@@ -188,10 +182,10 @@ export const jobsCollector: Collector = {
           }
         }
         b.set('slurm_jobs_pending_oldest_age_seconds', {}, age.max);
-        b.set('slurm_jobs_pending_age_seconds_sum', {}, age.sum);
-        b.set('slurm_jobs_pending_age_seconds_count', {}, age.count);
-        b.set('slurm_jobs_running_runtime_seconds_sum', {}, run.sum);
-        b.set('slurm_jobs_running_runtime_seconds_count', {}, run.count);
+        b.set('slurm_jobs_pending_wait_seconds', {}, age.sum);
+        b.set('slurm_jobs_pending_wait_jobs', {}, age.count);
+        b.set('slurm_jobs_running_runtime_seconds', {}, run.sum);
+        b.set('slurm_jobs_running_runtime_jobs', {}, run.count);
         b.set('slurm_jobs_running_runtime_seconds_max', {}, run.max);
         return b.families();
       },

@@ -83,13 +83,13 @@ export const LEGACY_METRICS: Record<Exclude<NamingMode, 'native'>, readonly Lega
     ...['alloc', 'idle', 'other', 'total'].map((s) => sel(`slurm_cpus_${s}`, 'slurm_cpus', { state: s })),
     sel('slurm_gpus_alloc', 'slurm_gpus_allocated'),
     sel('slurm_gpus_idle', 'slurm_gpus_idle'),
-    sel('slurm_gpus_total', 'slurm_gpus_total'),
+    sel('slurm_gpus_total', 'slurm_gpus'),
     sel('slurm_node_cpu_alloc', 'slurm_node_cpus_allocated', undefined, {
       labels: { node: 'node' },
       zero: false,
     }),
     sel('slurm_node_cpu_idle', 'slurm_node_cpus_idle', undefined, { labels: { node: 'node' }, zero: false }),
-    sel('slurm_node_cpu_total', 'slurm_node_cpus_total', undefined, {
+    sel('slurm_node_cpu_total', 'slurm_node_cpus', undefined, {
       labels: { node: 'node' },
       zero: false,
     }),
@@ -260,7 +260,7 @@ export const LEGACY_METRICS: Record<Exclude<NamingMode, 'native'>, readonly Lega
     sel('slurm_backfill_last_depth_try_sched', 'slurm_scheduler_backfill_last_depth_try', undefined, {
       zero: false,
     }),
-    sel('slurm_rpc_msg_type_count', 'slurm_scheduler_rpc_count', undefined, {
+    sel('slurm_rpc_msg_type_count', 'slurm_scheduler_rpc_calls', undefined, {
       labels: { type: 'type' },
       zero: false,
     }),
@@ -274,7 +274,7 @@ export const LEGACY_METRICS: Record<Exclude<NamingMode, 'native'>, readonly Lega
       scale: US,
       zero: false,
     }),
-    sel('slurm_rpc_user_count', 'slurm_scheduler_rpc_user_count', undefined, {
+    sel('slurm_rpc_user_count', 'slurm_scheduler_rpc_user_calls', undefined, {
       labels: { user: 'user' },
       zero: false,
     }),
@@ -283,8 +283,18 @@ export const LEGACY_METRICS: Record<Exclude<NamingMode, 'native'>, readonly Lega
       scale: US,
       zero: false,
     }),
-    ...(['total', 'used', 'free', 'reserved'] as const).map((k) =>
-      sel(`slurm_lic_${k}`, `slurm_license_${k}`, undefined, { labels: { license: 'name' }, zero: false }),
+    ...(
+      [
+        ['total', 'configured'],
+        ['used', 'used'],
+        ['free', 'free'],
+        ['reserved', 'reserved'],
+      ] as const
+    ).map(([legacy, native]) =>
+      sel(`slurm_lic_${legacy}`, `slurm_license_${native}`, undefined, {
+        labels: { license: 'name' },
+        zero: false,
+      }),
     ),
   ],
 };

@@ -13,7 +13,7 @@ const metrics: MetricDef[] = [
     ['license', 'remote'],
     S,
   ),
-  metric('slurm_license_total', 'gauge', 'Licenses configured.', L, S),
+  metric('slurm_license_configured', 'gauge', 'Licenses configured.', L, S),
   metric('slurm_license_used', 'gauge', 'Licenses in use.', L, S),
   metric('slurm_license_free', 'gauge', 'Licenses free.', L, S),
   metric('slurm_license_reserved', 'gauge', 'Licenses reserved.', L, S),
@@ -30,7 +30,7 @@ export const licensesCollector: Collector = {
         for (const l of data.licenses ?? []) {
           const lab = { license: l.name };
           b.set('slurm_license_info', { license: l.name, remote: String(l.remote) }, 1);
-          b.set('slurm_license_total', lab, l.total);
+          b.set('slurm_license_configured', lab, l.total);
           b.set('slurm_license_used', lab, l.used);
           b.set('slurm_license_free', lab, l.free);
           b.set('slurm_license_reserved', lab, l.reserved);

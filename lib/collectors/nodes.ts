@@ -30,7 +30,7 @@ const metrics: MetricDef[] = [
     S,
     'slurm_node_cpus_allocated * on(node) group_left(state) slurm_node_info',
   ),
-  metric('slurm_node_cpus_total', 'gauge', 'CPUs of the node.', NODE, S),
+  metric('slurm_node_cpus', 'gauge', 'CPUs of the node.', NODE, S),
   metric('slurm_node_cpus_allocated', 'gauge', 'CPUs allocated to jobs.', NODE, S),
   metric(
     'slurm_node_cpus_idle',
@@ -49,7 +49,7 @@ const metrics: MetricDef[] = [
     NODE,
     S,
   ),
-  metric('slurm_node_gpus_total', 'gauge', 'GPUs of the node by type (gres `gpu`).', ['node', 'gpu_type'], S),
+  metric('slurm_node_gpus', 'gauge', 'GPUs of the node by type (gres `gpu`).', ['node', 'gpu_type'], S),
   metric('slurm_node_gpus_allocated', 'gauge', 'GPUs in use by type.', ['node', 'gpu_type'], S),
   metric(
     'slurm_nodes',
@@ -59,7 +59,7 @@ const metrics: MetricDef[] = [
     S,
     'sum(slurm_nodes{state=~"down|drained|draining|fail"}) / sum(slurm_nodes)',
   ),
-  metric('slurm_nodes_total', 'gauge', 'Nodes known to slurmctld.', [], S),
+  metric('slurm_cluster_nodes', 'gauge', 'Nodes known to slurmctld.', [], S),
   metric(
     'slurm_cpus',
     'gauge',
@@ -72,7 +72,7 @@ const metrics: MetricDef[] = [
   metric('slurm_memory_allocated_bytes', 'gauge', 'Sum of memory allocated to jobs.', [], S),
   metric('slurm_memory_free_bytes', 'gauge', 'Sum of free memory of nodes that report it.', [], S),
   metric('slurm_cpu_load', 'gauge', 'Sum of node load averages.', [], S),
-  metric('slurm_gpus_total', 'gauge', 'GPUs by type.', ['gpu_type'], S),
+  metric('slurm_gpus', 'gauge', 'GPUs by type.', ['gpu_type'], S),
   metric('slurm_gpus_allocated', 'gauge', 'GPUs in use by type.', ['gpu_type'], S),
   metric('slurm_gpus_idle', 'gauge', 'GPUs not in use by type (total - allocated).', ['gpu_type'], S),
 ];
@@ -129,7 +129,7 @@ export const nodesCollector: Collector = {
             },
             1,
           );
-          b.set('slurm_node_cpus_total', node, split.total);
+          b.set('slurm_node_cpus', node, split.total);
           b.set('slurm_node_cpus_allocated', node, split.alloc);
           b.set('slurm_node_cpus_idle', node, split.idle);
           b.set('slurm_node_cpu_load', node, n.cpuLoad);
@@ -137,11 +137,11 @@ export const nodesCollector: Collector = {
           b.set('slurm_node_memory_allocated_bytes', node, n.allocMemoryBytes ?? 0);
           b.set('slurm_node_memory_free_bytes', node, n.freeMemoryBytes);
           for (const [type, g] of ng) {
-            b.set('slurm_node_gpus_total', { node: n.name, gpu_type: type }, g.total);
+            b.set('slurm_node_gpus', { node: n.name, gpu_type: type }, g.total);
             b.set('slurm_node_gpus_allocated', { node: n.name, gpu_type: type }, g.allocated);
           }
         }
-        b.set('slurm_nodes_total', {}, data.nodes?.length ?? 0);
+        b.set('slurm_cluster_nodes', {}, data.nodes?.length ?? 0);
         for (const k of ['alloc', 'idle', 'other', 'total'] as const)
           b.set('slurm_cpus', { state: k }, cpus[k]);
         b.set('slurm_memory_total_bytes', {}, mem.total);
@@ -149,7 +149,7 @@ export const nodesCollector: Collector = {
         b.set('slurm_memory_free_bytes', {}, mem.free);
         b.set('slurm_cpu_load', {}, mem.load);
         for (const [type, g] of gpus) {
-          b.set('slurm_gpus_total', { gpu_type: type }, g.total);
+          b.set('slurm_gpus', { gpu_type: type }, g.total);
           b.set('slurm_gpus_allocated', { gpu_type: type }, g.allocated);
           b.set('slurm_gpus_idle', { gpu_type: type }, g.total - g.allocated);
         }

@@ -48,7 +48,7 @@ const metrics: MetricDef[] = [
     'partitions',
     'nodes',
   ]),
-  metric('slurm_partition_gpus_total', 'gauge', 'GPUs of member nodes.', P, ['partitions', 'nodes']),
+  metric('slurm_partition_gpus', 'gauge', 'GPUs of member nodes.', P, ['partitions', 'nodes']),
   metric('slurm_partition_gpus_allocated', 'gauge', 'GPUs in use on member nodes.', P, [
     'partitions',
     'nodes',
@@ -106,12 +106,7 @@ export const partitionsCollector: Collector = {
             for (const s of ['alloc', 'idle', 'other', 'total']) {
               b.set('slurm_partition_cpus', { partition: p.name, state: s }, 0);
             }
-            for (const m of [
-              'memory_total_bytes',
-              'memory_allocated_bytes',
-              'gpus_total',
-              'gpus_allocated',
-            ]) {
+            for (const m of ['memory_total_bytes', 'memory_allocated_bytes', 'gpus', 'gpus_allocated']) {
               b.set(`slurm_partition_${m}`, { partition: p.name }, 0);
             }
           }
@@ -133,7 +128,7 @@ export const partitionsCollector: Collector = {
               }
               b.inc('slurm_partition_memory_total_bytes', l, n.realMemoryBytes);
               b.inc('slurm_partition_memory_allocated_bytes', l, n.allocMemoryBytes ?? 0);
-              b.inc('slurm_partition_gpus_total', l, gTotal);
+              b.inc('slurm_partition_gpus', l, gTotal);
               b.inc('slurm_partition_gpus_allocated', l, gAlloc);
             }
           }

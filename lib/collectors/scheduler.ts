@@ -145,12 +145,12 @@ const metrics: MetricDef[] = [
   ),
   metric('slurm_scheduler_backfill_active', 'gauge', '1 while a backfill cycle is running.', [], S),
   metric(
-    'slurm_scheduler_rpc_count',
+    'slurm_scheduler_rpc_calls',
     'gauge',
     `RPCs received by message type. ${RESET}`,
     TYPE,
     S,
-    'topk(10, increase(slurm_scheduler_rpc_count[1h]))',
+    'topk(10, increase(slurm_scheduler_rpc_calls[1h]))',
   ),
   metric(
     'slurm_scheduler_rpc_time_seconds',
@@ -161,7 +161,7 @@ const metrics: MetricDef[] = [
   ),
   metric('slurm_scheduler_rpc_avg_time_seconds', 'gauge', 'Average time per RPC by message type.', TYPE, S),
   metric(
-    'slurm_scheduler_rpc_user_count',
+    'slurm_scheduler_rpc_user_calls',
     'gauge',
     `RPCs by user, top N by count (collectors.scheduler.rpc_top_users). ${RESET}`,
     USER,
@@ -192,7 +192,7 @@ export const schedulerCollector: Collector = {
         }
         b.set('slurm_scheduler_backfill_active', {}, bool(d.bfActive));
         for (const r of d.rpcsByMessageType) {
-          b.set('slurm_scheduler_rpc_count', { type: r.key }, r.count);
+          b.set('slurm_scheduler_rpc_calls', { type: r.key }, r.count);
           b.set('slurm_scheduler_rpc_time_seconds', { type: r.key }, r.totalTimeUs / 1e6);
           b.set('slurm_scheduler_rpc_avg_time_seconds', { type: r.key }, usToSeconds(r.averageTimeUs));
         }
@@ -200,7 +200,7 @@ export const schedulerCollector: Collector = {
         if (top > 0) {
           const users = [...d.rpcsByUser].sort((a, b2) => b2.count - a.count || a.key.localeCompare(b2.key));
           for (const r of users.slice(0, top)) {
-            b.set('slurm_scheduler_rpc_user_count', { user: r.key }, r.count);
+            b.set('slurm_scheduler_rpc_user_calls', { user: r.key }, r.count);
             b.set('slurm_scheduler_rpc_user_time_seconds', { user: r.key }, r.totalTimeUs / 1e6);
           }
         }

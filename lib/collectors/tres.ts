@@ -6,7 +6,7 @@ const S = ['tres'] as const;
 const metrics: MetricDef[] = [
   metric('slurm_tres_info', 'gauge', 'TRES facts; always 1.', ['tres', 'id', 'type', 'name'], S),
   metric(
-    'slurm_tres_count',
+    'slurm_tres_configured',
     'gauge',
     'Configured count cluster-wide (absent when not reported).',
     ['tres'],
@@ -27,7 +27,7 @@ export const tresCollector: Collector = {
         for (const t of list) {
           const tres = t.name === '' ? t.type : `${t.type}/${t.name}`;
           b.set('slurm_tres_info', { tres, id: String(t.id), type: t.type, name: t.name }, 1);
-          b.set('slurm_tres_count', { tres }, t.count);
+          b.set('slurm_tres_configured', { tres }, t.count);
         }
         b.set('slurm_tres', {}, list.length);
         return b.families();

@@ -11,7 +11,7 @@ describe('compileFilter', () => {
       include_metrics: ['slurm_node_*', '*_bytes', 'slurm_jobs'],
       exclude_metrics: ['slurm_node_*_idle'],
     });
-    expect(keep('slurm_node_cpus_total')).toBe(true);
+    expect(keep('slurm_node_cpus')).toBe(true);
     expect(keep('slurm_memory_total_bytes')).toBe(true);
     expect(keep('slurm_jobs')).toBe(true);
     expect(keep('slurm_jobs_with_flag')).toBe(false);

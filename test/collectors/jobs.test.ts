@@ -95,10 +95,10 @@ describe('jobs collector', () => {
     expect(sampleValue(families, 'slurm_jobs_pending_by_reason', { reason: 'Resources' })).toBe(1);
     expect(sampleValue(families, 'slurm_jobs_pending_by_reason', { reason: 'Dependency' })).toBe(1);
     expect(sampleValue(families, 'slurm_jobs_pending_oldest_age_seconds')).toBe(1000);
-    expect(sampleValue(families, 'slurm_jobs_pending_age_seconds_sum')).toBe(1010);
-    expect(sampleValue(families, 'slurm_jobs_pending_age_seconds_count')).toBe(2);
-    expect(sampleValue(families, 'slurm_jobs_running_runtime_seconds_sum')).toBe(400);
-    expect(sampleValue(families, 'slurm_jobs_running_runtime_seconds_count')).toBe(2);
+    expect(sampleValue(families, 'slurm_jobs_pending_wait_seconds')).toBe(1010);
+    expect(sampleValue(families, 'slurm_jobs_pending_wait_jobs')).toBe(2);
+    expect(sampleValue(families, 'slurm_jobs_running_runtime_seconds')).toBe(400);
+    expect(sampleValue(families, 'slurm_jobs_running_runtime_jobs')).toBe(2);
     expect(sampleValue(families, 'slurm_jobs_running_runtime_seconds_max')).toBe(300);
   });
 

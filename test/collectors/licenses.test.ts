@@ -10,7 +10,7 @@ describe('licenses collector', () => {
         license({ name: 'ansys', total: 4, used: 4, free: 0, reserved: 1, remote: true }),
       ],
     });
-    expect(sampleValue(families, 'slurm_license_total', { license: 'matlab' })).toBe(10);
+    expect(sampleValue(families, 'slurm_license_configured', { license: 'matlab' })).toBe(10);
     expect(sampleValue(families, 'slurm_license_used', { license: 'matlab' })).toBe(3);
     expect(sampleValue(families, 'slurm_license_free', { license: 'ansys' })).toBe(0);
     expect(sampleValue(families, 'slurm_license_reserved', { license: 'ansys' })).toBe(1);

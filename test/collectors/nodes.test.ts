@@ -52,7 +52,7 @@ describe('nodes collector', () => {
     }
     const total = family(families, 'slurm_nodes')?.samples.reduce((a, s) => a + s.value, 0);
     expect(total).toBe(10);
-    expect(sampleValue(families, 'slurm_nodes_total')).toBe(10);
+    expect(sampleValue(families, 'slurm_cluster_nodes')).toBe(10);
   });
 
   it('splits cluster CPUs into alloc / idle / other like sinfo %C', () => {
@@ -68,10 +68,10 @@ describe('nodes collector', () => {
 
   it('sums GPUs by type from gres', () => {
     const { families } = collectWith(nodesCollector, { nodes: cluster });
-    expect(sampleValue(families, 'slurm_gpus_total', { gpu_type: 'h100' })).toBe(8);
+    expect(sampleValue(families, 'slurm_gpus', { gpu_type: 'h100' })).toBe(8);
     expect(sampleValue(families, 'slurm_gpus_allocated', { gpu_type: 'h100' })).toBe(5);
     expect(sampleValue(families, 'slurm_gpus_idle', { gpu_type: 'h100' })).toBe(3);
-    expect(sampleValue(families, 'slurm_gpus_total', { gpu_type: 'a100' })).toBe(2);
+    expect(sampleValue(families, 'slurm_gpus', { gpu_type: 'a100' })).toBe(2);
     expect(sampleValue(families, 'slurm_node_gpus_allocated', { node: 'n6', gpu_type: 'h100' })).toBe(1);
   });
 

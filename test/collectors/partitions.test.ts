@@ -51,9 +51,9 @@ describe('partitions collector', () => {
     expect(sampleValue(families, 'slurm_partition_cpus', { partition: 'batch', state: 'idle' })).toBe(8);
     expect(sampleValue(families, 'slurm_partition_cpus', { partition: 'batch', state: 'other' })).toBe(8);
     expect(sampleValue(families, 'slurm_partition_cpus', { partition: 'gpu', state: 'other' })).toBe(8);
-    expect(sampleValue(families, 'slurm_partition_gpus_total', { partition: 'gpu' })).toBe(4);
+    expect(sampleValue(families, 'slurm_partition_gpus', { partition: 'gpu' })).toBe(4);
     expect(sampleValue(families, 'slurm_partition_gpus_allocated', { partition: 'batch' })).toBe(4);
-    expect(sampleValue(families, 'slurm_partition_gpus_total', { partition: 'debug' })).toBe(0);
+    expect(sampleValue(families, 'slurm_partition_gpus', { partition: 'debug' })).toBe(0);
   });
 
   it('counts a pending job that names several partitions in each of them', () => {

@@ -148,7 +148,7 @@ describe('runCollectors', () => {
       'slurm_cpus',
       'slurm_nodes',
     ]);
-    expect(names).toContain('slurm_license_total');
+    expect(names).toContain('slurm_license_configured');
   });
 
   it('labels every sample with cluster, const and collector labels without overwriting collector labels', async () => {
@@ -169,8 +169,10 @@ describe('runCollectors', () => {
       }
     }
     expect(res.cluster).toBe('lab');
-    expect(sampleValue(res.families, 'slurm_license_total', { license: 'matlab' })).toBe(10);
-    expect(res.families.find((f) => f.name === 'slurm_license_total')?.samples[0]?.labels.team).toBe('lic');
+    expect(sampleValue(res.families, 'slurm_license_configured', { license: 'matlab' })).toBe(10);
+    expect(res.families.find((f) => f.name === 'slurm_license_configured')?.samples[0]?.labels.team).toBe(
+      'lic',
+    );
     expect(res.families.find((f) => f.name === 'slurm_cpus')?.samples[0]?.labels.team).toBe('hpc');
     // slurm_nodes sets `state` itself: the const label does not replace it.
     expect(sampleValue(res.families, 'slurm_nodes', { state: 'drained' })).toBe(1);

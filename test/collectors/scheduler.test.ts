@@ -54,8 +54,8 @@ describe('scheduler collector', () => {
 
   it('reports RPC stats by message type, and by user only as top N when asked', () => {
     const off = collectWith(schedulerCollector, { diag: stats }).families;
-    expect(family(off, 'slurm_scheduler_rpc_user_count')).toBeUndefined();
-    expect(sampleValue(off, 'slurm_scheduler_rpc_count', { type: 'REQUEST_PARTITION_INFO' })).toBe(10);
+    expect(family(off, 'slurm_scheduler_rpc_user_calls')).toBeUndefined();
+    expect(sampleValue(off, 'slurm_scheduler_rpc_calls', { type: 'REQUEST_PARTITION_INFO' })).toBe(10);
     expect(sampleValue(off, 'slurm_scheduler_rpc_time_seconds', { type: 'REQUEST_JOB_INFO' })).toBeCloseTo(
       0.03,
       10,
@@ -65,7 +65,7 @@ describe('scheduler collector', () => {
     ).toBeUndefined();
 
     const top2 = collectWith(schedulerCollector, { diag: stats }, { options: { rpcTopUsers: 2 } }).families;
-    const users = family(top2, 'slurm_scheduler_rpc_user_count')?.samples.map((s) => s.labels.user);
+    const users = family(top2, 'slurm_scheduler_rpc_user_calls')?.samples.map((s) => s.labels.user);
     expect(users).toEqual(['root', 'bob']);
     expect(sampleValue(top2, 'slurm_scheduler_rpc_user_time_seconds', { user: 'root' })).toBe(1);
   });

@@ -36,9 +36,9 @@ describe('slurmdb collectors', () => {
         tres({ id: 5, type: 'billing', count: null }),
       ],
     });
-    expect(sampleValue(families, 'slurm_tres_count', { tres: 'cpu' })).toBe(64);
-    expect(sampleValue(families, 'slurm_tres_count', { tres: 'gres/gpu' })).toBe(8);
-    expect(sampleValue(families, 'slurm_tres_count', { tres: 'billing' })).toBeUndefined();
+    expect(sampleValue(families, 'slurm_tres_configured', { tres: 'cpu' })).toBe(64);
+    expect(sampleValue(families, 'slurm_tres_configured', { tres: 'gres/gpu' })).toBe(8);
+    expect(sampleValue(families, 'slurm_tres_configured', { tres: 'billing' })).toBeUndefined();
     expect(
       sampleValue(families, 'slurm_tres_info', { tres: 'gres/gpu', id: '1001', type: 'gres', name: 'gpu' }),
     ).toBe(1);

@@ -73,7 +73,13 @@ describe('serverless.yml', () => {
     const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
     const actions = statements.flatMap((s) => s.Action).sort();
     expect(actions).toEqual(
-      ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:TagResource', 'secretsmanager:GetSecretValue'].sort(),
+      [
+        'logs:CreateLogGroup',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'logs:TagResource',
+        'secretsmanager:GetSecretValue',
+      ].sort(),
     );
     const secret = statements.find((s) => s.Action.includes('secretsmanager:GetSecretValue'));
     expect(typeof secret?.Resource).toBe('string');
