@@ -4,6 +4,7 @@
  * shows up as `slurm_exporter_collector_success{collector}=0` in the same push as the others' series.
  */
 
+import { SpanStatusCode } from '@opentelemetry/api';
 import { COLLECTORS } from '../collectors/index.js';
 import { runCollectors } from '../collectors/run.js';
 import type { Collector, MetricFamily } from '../collectors/types.js';
@@ -15,7 +16,13 @@ import type { ApiRequestInfo, CollectorStatus } from '../observability/events.js
 import type { Logger, LogLevel } from '../observability/logger.js';
 import { checkThresholds, startInvocationMeter } from '../observability/performance.js';
 import { buildSelfMetrics, containerState } from '../observability/self-metrics.js';
-import { initTracing, startInvocationSpan, withSpan } from '../observability/tracing.js';
+import {
+  getTracer,
+  initTracing,
+  SPAN_NAMES,
+  startInvocationSpan,
+  withSpan,
+} from '../observability/tracing.js';
 import { buildGrouping } from '../push/index.js';
 import { renderFamilies } from '../push/render.js';
 import type { PushResult } from '../push/types.js';
@@ -80,6 +87,31 @@ function withBaseLabels(families: MetricFamily[], labels: Record<string, string>
 function deadlineFor(req: CollectRequest, reserveMs: number): number {
   const remaining = req.remainingTimeMs?.() ?? req.localBudgetMs ?? 60_000;
   return Date.now() + Math.max(1_000, remaining - reserveMs);
+}
+
+/**
+ * One child span per collector. Collectors share their endpoint fetches (one request per endpoint), so the
+ * spans are recorded once each collector has settled, with its real start and end times; the slurmrestd request
+ * spans are siblings under the invocation span.
+ */
+function recordCollectorSpans(statuses: readonly CollectorStatus[], startedMs: number): void {
+  const tracer = getTracer();
+  for (const s of statuses) {
+    const span = tracer.startSpan(SPAN_NAMES.collector(s.name), {
+      startTime: startedMs,
+      attributes: {
+        'slurm.collector': s.name,
+        'slurm.collector.series': s.series,
+        'slurm.collector.skipped': s.skipped === true,
+      },
+    });
+    if (!s.ok && s.error) {
+      span.recordException({ name: s.error.type, message: s.error.message });
+      span.setAttribute('error.type', s.error.type);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: s.error.message });
+    }
+    span.end(startedMs + s.durationMs);
+  }
 }
 
 export async function runCollect(req: CollectRequest): Promise<CollectSummary> {
@@ -151,6 +183,7 @@ async function collectAndPush(
   });
 
   const collectors = enabledCollectors(config);
+  const runStartedMs = Date.now();
   const result = await runCollectors({
     collectors,
     source: client,
@@ -169,12 +202,10 @@ async function collectAndPush(
     logger,
   });
   for (const s of result.statuses) req.onCollector?.(s);
+  // The runner already logged each failed collector at warn.
+  recordCollectorSpans(result.statuses, runStartedMs);
   logger = logger.child({ cluster: result.cluster });
   setLogger(logger);
-  for (const s of result.statuses) {
-    if (!s.ok && !s.skipped)
-      logger.warn('collector failed', { collector: s.name, duration_ms: s.durationMs, error: s.error });
-  }
 
   const measure = meter.stop();
   const thresholds = checkThresholds(measure, config.observability.performance_monitoring, logger);

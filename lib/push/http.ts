@@ -3,6 +3,7 @@
  * exponential backoff (connection errors and 5xx; 429 only when asked), an absolute deadline that cuts both the
  * waiting and the request itself, and PushErrors whose messages name the URL but never credentials.
  */
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { request } from 'undici';
 import { PushError } from '../errors.js';
 import type { RequestObserver } from '../observability/events.js';
@@ -72,6 +73,18 @@ export async function sendWithRetry(req: SendRequest): Promise<SendResult> {
     const timeoutMs = Math.min(req.timeoutMs, remaining);
     let headers = { ...req.headers };
     if (attempt > 0 && req.retryAttemptHeader) headers['retry-attempt'] = String(attempt);
+    // One CLIENT span per attempt; its context travels to the receiver as `traceparent` (signed with the rest).
+    const span = trace.getTracer('slurm-push-exporter').startSpan(`${req.method} ${req.target}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': req.method,
+        'url.full': where,
+        'push.target': req.target,
+        'push.attempt': attempt + 1,
+        'http.request.body.size': bytes,
+      },
+    });
+    propagation.inject(trace.setSpan(context.active(), span), headers);
     if (req.sign) headers = await req.sign(headers);
 
     const started = performance.now();
@@ -141,6 +154,16 @@ export async function sendWithRetry(req: SendRequest): Promise<SendResult> {
           cause: err,
         });
       }
+    } finally {
+      if (status !== 0) span.setAttribute('http.response.status_code', status);
+      if (status === 0 || status >= 400) {
+        span.setAttribute('error.type', failure?.type ?? 'timeout');
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: failure?.message ?? `push to ${where} failed`,
+        });
+      }
+      span.end();
     }
     if (status !== 0) observe(req, status, started, bytes, failure.type);
     lastError = failure;

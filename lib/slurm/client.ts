@@ -227,7 +227,9 @@ async function loadDefaultAdapters(): Promise<(version: ApiVersion) => Adapter> 
   return get;
 }
 
-const tracer = trace.getTracer('slurm-push-exporter', VERSION);
+// Looked up per span, not once at load: re-initialising tracing replaces the API's global proxy provider,
+// and a tracer taken from the old one would silently record nothing.
+const tracer = () => trace.getTracer('slurm-push-exporter', VERSION);
 
 export function createSlurmClient(options: SlurmClientOptions): SlurmClient {
   return new SlurmRestClient(options);
@@ -635,7 +637,7 @@ class SlurmRestClient implements SlurmClient {
     let status = 0;
     let bytes = 0;
     const url = `${this.baseUrl}${ctx.path}`;
-    const span = tracer.startSpan(`GET ${ctx.path}`, {
+    const span = tracer().startSpan(`GET ${ctx.path}`, {
       kind: SpanKind.CLIENT,
       attributes: {
         'http.request.method': 'GET',
