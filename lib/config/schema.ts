@@ -25,8 +25,16 @@ import { bool, duration, int, list, map, num, oneOf, str, url } from './leaves.j
 
 const server = z
   .object({
-    address: str(':8080', 'Listen address of the local HTTP server (CLI `serve`).', addressProblem),
-    metrics_path: str('/metrics', 'Path that serves the last exposition text (CLI `serve`).', pathProblem),
+    address: str(
+      ':8080',
+      "Listen address (accepted for compatibility with the Go exporter's config files; the Lambda functions do not listen).",
+      addressProblem,
+    ),
+    metrics_path: str(
+      '/metrics',
+      'Metrics path (accepted for compatibility; this exporter pushes instead of being scraped).',
+      pathProblem,
+    ),
     health_path: str('/health', 'Liveness route of the health function.', pathProblem),
     ready_path: str('/ready', 'Readiness route of the health function (checks push freshness).', pathProblem),
   })
