@@ -2,23 +2,15 @@
  * Per-job series of the `jobs` collector (collectors.jobs.per_job): one set per active job, kept or dropped
  * whole against the run's series budget.
  */
-import type { SlurmJob } from '../slurm/model.js';
+import { JOB_BASE_STATE_LIST, type SlurmJob } from '../slurm/model.js';
 import { type FamilyBuilder, metric, type SeriesBudget } from './family.js';
 import type { MetricDef } from './types.js';
 
 const S = ['jobs'] as const;
 /** Final states: such jobs linger in /jobs until MinJobAge but get no per-job series. */
-const TERMINAL = new Set([
-  'COMPLETED',
-  'CANCELLED',
-  'FAILED',
-  'TIMEOUT',
-  'NODE_FAIL',
-  'PREEMPTED',
-  'BOOT_FAIL',
-  'DEADLINE',
-  'OUT_OF_MEMORY',
-]);
+const TERMINAL = new Set<string>(
+  JOB_BASE_STATE_LIST.filter((s) => s !== 'PENDING' && s !== 'RUNNING' && s !== 'SUSPENDED'),
+);
 
 const JOB = ['job_id'] as const;
 export const PER_JOB_METRICS: readonly MetricDef[] = [

@@ -2,27 +2,14 @@
  * `jobs`: aggregates computed while `/jobs` streams (the job list is never kept). Per-job series only with
  * `perJob`, capped per run by `maxSeries` with every dropped series counted.
  */
-import type { SlurmJob } from '../slurm/model.js';
+import { JOB_BASE_STATE_LIST, type SlurmJob } from '../slurm/model.js';
 import { FamilyBuilder, metric, SeriesBudget } from './family.js';
 import { emitJobSeries, PER_JOB_METRICS } from './job-series.js';
 import type { Collector, MetricDef } from './types.js';
 
 const S = ['jobs'] as const;
 /** Base states always emitted (0 when absent), so `slurm_jobs{state="PENDING"}` exists on an empty queue. */
-export const JOB_STATES = [
-  'PENDING',
-  'RUNNING',
-  'SUSPENDED',
-  'COMPLETED',
-  'CANCELLED',
-  'FAILED',
-  'TIMEOUT',
-  'NODE_FAIL',
-  'PREEMPTED',
-  'BOOT_FAIL',
-  'DEADLINE',
-  'OUT_OF_MEMORY',
-] as const;
+export const JOB_STATES = JOB_BASE_STATE_LIST;
 const DIMS = ['user', 'account', 'partition', 'qos'] as const;
 type Dim = (typeof DIMS)[number];
 interface Totals {

@@ -29,6 +29,22 @@ export const API_VERSIONS = [
 export const apiVersionSchema = z.enum(API_VERSIONS);
 export type ApiVersion = z.infer<typeof apiVersionSchema>;
 
+/** Slurm's job base states (anything else in `job_state` is a flag). Open set: unknown values still parse. */
+export const JOB_BASE_STATE_LIST = [
+  'PENDING',
+  'RUNNING',
+  'SUSPENDED',
+  'COMPLETED',
+  'CANCELLED',
+  'FAILED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'OUT_OF_MEMORY',
+] as const;
+
 const num = z.number();
 /** A number or +Infinity (UNLIMITED): zod 4's z.number() rejects non-finite values. */
 const numOrUnlimited = z.union([z.number(), z.literal(Number.POSITIVE_INFINITY)]);

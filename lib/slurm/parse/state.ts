@@ -3,6 +3,7 @@
  * v0.0.36 prints a lower-case base state only, v0.0.37/38 a base state plus `state_flags`, v0.0.39+ one array
  * mixing the base state and flags in no guaranteed order.
  */
+import { JOB_BASE_STATE_LIST } from '../model.js';
 
 export const NODE_BASE_STATES: ReadonlySet<string> = new Set([
   'UNKNOWN',
@@ -15,20 +16,7 @@ export const NODE_BASE_STATES: ReadonlySet<string> = new Set([
   'EXTERNAL',
 ]);
 
-export const JOB_BASE_STATES: ReadonlySet<string> = new Set([
-  'PENDING',
-  'RUNNING',
-  'SUSPENDED',
-  'COMPLETED',
-  'CANCELLED',
-  'FAILED',
-  'TIMEOUT',
-  'NODE_FAIL',
-  'PREEMPTED',
-  'BOOT_FAIL',
-  'DEADLINE',
-  'OUT_OF_MEMORY',
-]);
+export const JOB_BASE_STATES: ReadonlySet<string> = new Set(JOB_BASE_STATE_LIST);
 
 export interface SplitState {
   state: string;
