@@ -138,6 +138,11 @@ EOF
 
   # Convenience for people running sinfo/squeue by hand; only when the host has no slurm.conf of its own.
   # Recorded in created-outside.txt (down.sh LAB_PURGE=1 removes it again).
+  # A symlink another checkout's lab made (it points at some other `.lab/etc/slurm.conf`) is ours to replace.
+  if [ -L /etc/slurm/slurm.conf ] && [ "$(readlink /etc/slurm/slurm.conf)" != "$LAB_ETC/slurm.conf" ] &&
+    [[ "$(readlink /etc/slurm/slurm.conf)" == */.lab/etc/slurm.conf ]]; then
+    rm -f /etc/slurm/slurm.conf
+  fi
   if [ ! -e /etc/slurm/slurm.conf ] && [ ! -L /etc/slurm/slurm.conf ]; then
     mkdir -p /etc/slurm
     ln -s "$LAB_ETC/slurm.conf" /etc/slurm/slurm.conf
