@@ -2,20 +2,24 @@
  * One effective state per node, derived from the base state AND its flags (upstream exporters looked at the
  * first state only, so an idle drained node counted as idle). Used by the nodes and partitions collectors.
  *
- * Precedence (first match wins):
- *  1. base DOWN → `down` (NOT_RESPONDING, DRAIN... included)
- *  2. flag FAIL → `fail`
- *  3. base ERROR → `error`
- *  4. flag DRAIN → `draining` when the node still runs work (ALLOCATED, MIXED or COMPLETING), else `drained`
- *  5. flag NOT_RESPONDING → `not_responding`
- *  6. flag POWERED_DOWN → `powered_down`; POWERING_UP → `powering_up`; POWERING_DOWN/POWER_DOWN → `powering_down`
- *  7. flag MAINTENANCE → `maint`
- *  8. flag REBOOT_REQUESTED/REBOOT_ISSUED → `rebooting`
- *  9. flag RESERVED → `reserved`
- * 10. flag PLANNED → `planned`
- * 11. flag COMPLETING → `completing`
- * 12. base ALLOCATED → `allocated`, MIXED → `mixed`, IDLE → `idle`, FUTURE → `future`, UNKNOWN → `unknown`,
- *     any other base state → its lower-case name.
+ * The precedence is Slurm's own `node_state_string()` (src/common/slurm_protocol_defs.c), which gives sinfo's
+ * long state names (`%T`); the e2e test compares with sinfo on the lab. First match wins:
+ *  1. flag MAINTENANCE on a node that is not draining, ALLOCATED, MIXED or DOWN → `maint` (sinfo `maint`)
+ *  2. flag REBOOT_REQUESTED/REBOOT_ISSUED on a node that is not ALLOCATED or MIXED → `rebooting` (`reboot`)
+ *  3. flag DRAIN → `draining` when the node still runs work (ALLOCATED, MIXED or COMPLETING), else `drained`
+ *     — also for a DOWN node (sinfo shows DOWN+DRAIN as `drained`)
+ *  4. flag FAIL → `fail` (sinfo `fail`/`failing`)
+ *  5. base DOWN → `down` (`down*` etc.: suffix flags such as NOT_RESPONDING do not change it)
+ *  6. base ERROR → `error` (older Slurm)
+ *  7. base ALLOCATED → `allocated` (`allocated+` = COMPLETING, `allocated*` = NOT_RESPONDING)
+ *  8. flag COMPLETING → `completing` (MIXED and IDLE nodes: sinfo says `completing`)
+ *  9. base IDLE: the state-suffix flags are kept apart because an idle node with them cannot simply take work:
+ *     POWERING_UP → `powering_up` (`idle#`), POWERING_DOWN/POWER_DOWN → `powering_down` (`idle%`, `idle!`),
+ *     POWERED_DOWN → `powered_down` (`idle~`), NOT_RESPONDING → `not_responding` (`idle*`); then RESERVED →
+ *     `reserved`, PLANNED → `planned`, else `idle`
+ * 10. base MIXED → `mixed` (RESERVED/PLANNED on a busy node do not change it: sinfo `mixed`, `mixed-`)
+ * 11. base UNKNOWN with a power flag → that power state (Slurm prints the flag alone), FUTURE → `future`,
+ *     UNKNOWN → `unknown`, any other base state → its lower-case name.
  */
 import type { SlurmNode } from '../slurm/model.js';
 
@@ -42,55 +46,47 @@ export const NODE_STATES = [
   'unknown',
 ] as const;
 
-const FLAG_STATES: ReadonlyArray<readonly [string, string]> = [
-  ['NOT_RESPONDING', 'not_responding'],
-  ['POWERED_DOWN', 'powered_down'],
+/** Suffix flags of an IDLE (or UNKNOWN) node, in node_state_string's order. */
+const IDLE_SUFFIX_STATES: ReadonlyArray<readonly [string, string]> = [
   ['POWERING_UP', 'powering_up'],
   ['POWERING_DOWN', 'powering_down'],
+  ['POWERED_DOWN', 'powered_down'],
   ['POWER_DOWN', 'powering_down'],
-  ['MAINTENANCE', 'maint'],
-  ['REBOOT_REQUESTED', 'rebooting'],
-  ['REBOOT_ISSUED', 'rebooting'],
-  ['RESERVED', 'reserved'],
-  ['PLANNED', 'planned'],
-  ['COMPLETING', 'completing'],
+  ['NOT_RESPONDING', 'not_responding'],
 ];
 
 export function effectiveNodeState(node: Pick<SlurmNode, 'state' | 'flags'>): string {
   const base = node.state.toUpperCase();
   const flags = new Set(node.flags.map((f) => f.toUpperCase()));
-  if (base === 'DOWN') return 'down';
+  const busy = base === 'ALLOCATED' || base === 'MIXED';
+  const drain = flags.has('DRAIN');
+  if (flags.has('MAINTENANCE') && !drain && !busy && base !== 'DOWN') return 'maint';
+  if ((flags.has('REBOOT_REQUESTED') || flags.has('REBOOT_ISSUED')) && !busy) return 'rebooting';
+  if (drain) return busy || flags.has('COMPLETING') ? 'draining' : 'drained';
   if (flags.has('FAIL')) return 'fail';
+  if (base === 'DOWN') return 'down';
   if (base === 'ERROR') return 'error';
-  if (flags.has('DRAIN')) {
-    return base === 'ALLOCATED' || base === 'MIXED' || flags.has('COMPLETING') ? 'draining' : 'drained';
+  if (base === 'ALLOCATED') return 'allocated';
+  if (flags.has('COMPLETING')) return 'completing';
+  if (base === 'IDLE') {
+    for (const [flag, state] of IDLE_SUFFIX_STATES) if (flags.has(flag)) return state;
+    if (flags.has('RESERVED')) return 'reserved';
+    if (flags.has('PLANNED')) return 'planned';
+    return 'idle';
   }
-  for (const [flag, state] of FLAG_STATES) if (flags.has(flag)) return state;
+  if (base === 'UNKNOWN') {
+    for (const [flag, state] of IDLE_SUFFIX_STATES)
+      if (flag !== 'NOT_RESPONDING' && flags.has(flag)) return state;
+  }
   return base.toLowerCase();
 }
 
 /**
- * States whose unallocated CPUs are "other" rather than idle (sinfo `%C` semantics, as vpenso exported them):
- * the node cannot take new work.
+ * CPUs of one node split into alloc / idle / other exactly as sinfo `%C` does (sinfo.c `_update_sinfo`): the
+ * unallocated CPUs are "other" on a DRAIN-flagged or base-DOWN node and "idle" on every other node (so idle
+ * CPUs of powered-down or not-responding idle nodes count as idle, like sinfo).
  */
-const UNAVAILABLE = new Set([
-  'down',
-  'drained',
-  'draining',
-  'fail',
-  'error',
-  'not_responding',
-  'powered_down',
-  'powering_down',
-  'future',
-  'unknown',
-]);
-
-/** CPUs of one node split into alloc / idle / other (sinfo `%C`). */
-export function nodeCpuSplit(
-  node: SlurmNode,
-  state = effectiveNodeState(node),
-): {
+export function nodeCpuSplit(node: Pick<SlurmNode, 'state' | 'flags' | 'cpus' | 'allocCpus'>): {
   alloc: number;
   idle: number;
   other: number;
@@ -99,9 +95,9 @@ export function nodeCpuSplit(
   const total = node.cpus;
   const alloc = Math.min(node.allocCpus ?? 0, total);
   const free = total - alloc;
-  return UNAVAILABLE.has(state)
-    ? { alloc, idle: 0, other: free, total }
-    : { alloc, idle: free, other: 0, total };
+  const unavailable =
+    node.state.toUpperCase() === 'DOWN' || node.flags.some((f) => f.toUpperCase() === 'DRAIN');
+  return unavailable ? { alloc, idle: 0, other: free, total } : { alloc, idle: free, other: 0, total };
 }
 
 /** GPUs of a node by type (`''` for untyped). */

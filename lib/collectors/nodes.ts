@@ -6,8 +6,9 @@ import type { Collector, MetricDef } from './types.js';
 const S = ['nodes'] as const;
 const NODE = ['node'] as const;
 const STATE_DOC =
-  'Effective state from base state + flags: down > fail > error > drained/draining (DRAIN on idle vs busy node) > ' +
-  'not_responding > powered_down/powering_* > maint > rebooting > reserved > planned > completing > base state.';
+  "Effective state from base state + flags, in Slurm's node_state_string order (sinfo long names): maint (idle) > " +
+  'rebooting (idle) > drained/draining (DRAIN on idle/down vs busy node) > fail > down > allocated > completing > ' +
+  'idle with powering_up/powering_down/powered_down/not_responding/reserved/planned > base state.';
 
 const metrics: MetricDef[] = [
   metric(
@@ -35,7 +36,7 @@ const metrics: MetricDef[] = [
   metric(
     'slurm_node_cpus_idle',
     'gauge',
-    'Unallocated CPUs (0 when the node cannot take work; see slurm_cpus).',
+    'Unallocated CPUs (0 on a DRAIN-flagged or DOWN node, like sinfo %C; see slurm_cpus).',
     NODE,
     S,
   ),
@@ -63,7 +64,7 @@ const metrics: MetricDef[] = [
   metric(
     'slurm_cpus',
     'gauge',
-    'Cluster CPUs by state (sinfo %C): alloc, idle, other (unallocated CPUs of nodes that cannot take work: down, drained, draining, fail, error, not_responding, powered_down, powering_down, future, unknown), total.',
+    'Cluster CPUs by state, as sinfo %C: alloc, idle, other (unallocated CPUs of DRAIN-flagged or DOWN nodes), total.',
     ['state'],
     S,
     'slurm_cpus{state="alloc"} / slurm_cpus{state="total"}',
@@ -94,7 +95,7 @@ export const nodesCollector: Collector = {
         for (const n of data.nodes ?? []) {
           const state = effectiveNodeState(n);
           b.inc('slurm_nodes', { state });
-          const split = nodeCpuSplit(n, state);
+          const split = nodeCpuSplit(n);
           for (const k of ['alloc', 'idle', 'other', 'total'] as const) cpus[k] += split[k];
           mem.total += n.realMemoryBytes;
           mem.alloc += n.allocMemoryBytes ?? 0;

@@ -112,7 +112,7 @@ export const partitionsCollector: Collector = {
           }
           for (const n of data.nodes) {
             const state = effectiveNodeState(n);
-            const split = nodeCpuSplit(n, state);
+            const split = nodeCpuSplit(n);
             let gTotal = 0;
             let gAlloc = 0;
             for (const g of nodeGpus(n).values()) {
