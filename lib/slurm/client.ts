@@ -250,6 +250,8 @@ class SlurmRestClient implements SlurmClient {
   private creds: Credentials | undefined;
   private credsGen = 0;
   private credsPending: Promise<Credentials> | undefined;
+  /** Refreshed credentials were rejected as well: no further refresh in this client's lifetime. */
+  private refreshRejected = false;
   /**
    * A ping answer this client already has (from version detection or meta()), handed to the next
    * fetch('ping') so an invocation makes exactly one ping request.
@@ -308,9 +310,24 @@ class SlurmRestClient implements SlurmClient {
   async meta(): Promise<SlurmMeta> {
     const version = await this.resolveVersion();
     if (this.state.meta?.apiVersion === version) return this.state.meta;
-    const r = await this.fetchAny('ping', {});
-    this.sparePing = r;
-    return r.meta;
+    try {
+      const r = await this.fetchAny('ping', {});
+      this.sparePing = r;
+      return r.meta;
+    } catch (err) {
+      // Pinned version and slurmrestd answered the ping with a 5xx: slurmctld is failing, not slurmrestd, and
+      // the slurmdbd-served endpoints may still work (lab: slurmctld stopped). Let the collectors run and fail
+      // one by one instead of losing them all — as a warm container already does through the cached meta.
+      if (this.pinned && err instanceof SlurmHttpError && (err.status ?? 0) >= 500) {
+        this.logger.warn('slurmrestd ping failed; collecting anyway with the pinned API version', {
+          endpoint: this.baseUrl,
+          apiVersion: version,
+          error: err.message,
+        });
+        return { apiVersion: version, cluster: null, release: null, dataParser: null };
+      }
+      throw err;
+    }
   }
 
   fetch<E extends EndpointName>(
@@ -518,6 +535,9 @@ class SlurmRestClient implements SlurmClient {
     } catch (err) {
       if (!(err instanceof SlurmResponseError && err.authCandidate)) throw err;
       if (this.auth.type === 'none') throw this.authError(ctx, err, false);
+      // One refresh per client (= per invocation): once refreshed credentials were rejected too, re-reading
+      // the secret for every further endpoint only multiplies Secrets Manager calls.
+      if (this.refreshRejected) throw this.authError(ctx, err, true);
       try {
         // Another request may have refreshed meanwhile: then use those credentials without forcing again.
         creds = this.credsGen !== gen && this.creds ? this.creds : await this.credentials(true);
@@ -532,7 +552,10 @@ class SlurmRestClient implements SlurmClient {
       try {
         return await this.withRetries(ctx, consume, creds);
       } catch (err2) {
-        if (err2 instanceof SlurmResponseError && err2.authCandidate) throw this.authError(ctx, err2, true);
+        if (err2 instanceof SlurmResponseError && err2.authCandidate) {
+          this.refreshRejected = true;
+          throw this.authError(ctx, err2, true);
+        }
         throw err2;
       }
     }
@@ -562,19 +585,29 @@ class SlurmRestClient implements SlurmClient {
       this.auth.type === 'none'
         ? 'authentication required but no credentials are configured (auth type none)'
         : `the ${this.auth.type} credentials were rejected by ${this.baseUrl}${refreshed ? ' (also after a credential refresh)' : ''}`;
-    return new SlurmResponseError(`GET ${ctx.path} failed: ${what} (HTTP ${err.status}${detail})`, {
-      endpoint: ctx.endpoint,
-      apiVersion: ctx.version,
-      status: err.status,
-      slurmErrorNumber: err.slurmErrorNumber,
-      slurmError: err.slurmError,
-      code: 'SLURM_AUTH_REJECTED',
-      type: 'auth',
-      cause: err,
-      errors: err.errors,
-      text: err.text,
-      authCandidate: false,
-    });
+    // Slurm 22.05 answers a stopped/unreachable slurmctld with the very same HTTP 500 -1 "Unspecified error"
+    // as a rejected token (recorded in the lab, see docs/reliability.md): say so rather than send the
+    // operator rotating a token that is fine.
+    const ambiguous =
+      err.status === 500 && err.errors.some((e) => e.errorNumber === -1)
+        ? '; slurmrestd gives this same answer when slurmctld is down or unreachable, so check slurmctld too'
+        : '';
+    return new SlurmResponseError(
+      `GET ${ctx.path} failed: ${what} (HTTP ${err.status}${detail})${ambiguous}`,
+      {
+        endpoint: ctx.endpoint,
+        apiVersion: ctx.version,
+        status: err.status,
+        slurmErrorNumber: err.slurmErrorNumber,
+        slurmError: err.slurmError,
+        code: 'SLURM_AUTH_REJECTED',
+        type: 'auth',
+        cause: err,
+        errors: err.errors,
+        text: err.text,
+        authCandidate: false,
+      },
+    );
   }
 
   private async withRetries<T>(ctx: RequestCtx, consume: Consume<T>, creds: Credentials): Promise<T> {
@@ -689,7 +722,13 @@ class SlurmRestClient implements SlurmClient {
       });
       return await consume(raw, ctx, read);
     } catch (err) {
-      failure = this.transportError(ctx, err, controller.signal, budget);
+      failure = this.transportError(
+        ctx,
+        err,
+        controller.signal,
+        budget,
+        status ? { status, bytes } : undefined,
+      );
       throw failure;
     } finally {
       clearTimeout(timer);
@@ -735,7 +774,14 @@ class SlurmRestClient implements SlurmClient {
   }
 
   /** Maps transport failures to SlurmHttpError; our own errors and callback errors pass through. */
-  private transportError(ctx: RequestCtx, err: unknown, signal: AbortSignal, budget: number): unknown {
+  private transportError(
+    ctx: RequestCtx,
+    err: unknown,
+    signal: AbortSignal,
+    budget: number,
+    /** Set when the response headers had arrived: the failure happened while reading the body. */
+    received?: { status: number; bytes: number },
+  ): unknown {
     if (err instanceof ExporterError) return err;
     const base = { endpoint: ctx.endpoint, apiVersion: ctx.version, cause: err };
     const where = `GET ${ctx.path}`;
@@ -779,14 +825,16 @@ class SlurmRestClient implements SlurmClient {
       connCode === 'UND_ERR_CLOSED' ||
       (err instanceof TypeError && /fetch failed|terminated/i.test(msg))
     ) {
-      return new SlurmHttpError(
-        `${where} failed: cannot reach ${this.baseUrl}: ${msg}${connCode ? ` (${connCode})` : ''}`,
-        {
-          ...base,
-          code: 'SLURM_CONNECTION',
-          type: 'connection',
-        },
-      );
+      // "cannot reach" would mislead when slurmrestd answered and then dropped the connection mid-body
+      // (found by test/reliability: a truncated response read "cannot reach ...: other side closed").
+      const what = received
+        ? `the connection to ${this.baseUrl} closed after ${received.bytes} bytes of the HTTP ${received.status} response body (truncated response)`
+        : `cannot reach ${this.baseUrl}`;
+      return new SlurmHttpError(`${where} failed: ${what}: ${msg}${connCode ? ` (${connCode})` : ''}`, {
+        ...base,
+        code: 'SLURM_CONNECTION',
+        type: 'connection',
+      });
     }
     return err;
   }
@@ -860,19 +908,24 @@ class SlurmRestClient implements SlurmClient {
     const items: unknown[] = [];
     const onItem = opts.onItem as ((item: unknown) => void) | undefined;
     let count = 0;
-    const stream = new JsonListStream(keyPath, (raw, index) => {
-      const item = this.adapt(
-        ctx,
-        () => adapter.item(listEndpoint, raw),
-        `element ${index} of '${keyPath.join('.')}'`,
-      );
-      if (item === null) return;
-      count++;
-      if (onItem) {
-        ctx.delivered = true;
-        onItem(item);
-      } else items.push(item);
-    });
+    const stream = new JsonListStream(
+      keyPath,
+      (raw, index) => {
+        const item = this.adapt(
+          ctx,
+          () => adapter.item(listEndpoint, raw),
+          `element ${index} of '${keyPath.join('.')}'`,
+        );
+        if (item === null) return;
+        count++;
+        if (onItem) {
+          ctx.delivered = true;
+          onItem(item);
+        } else items.push(item);
+      },
+      // Only the fields the adapter reads are parsed (jobs, nodes): the rest of each element is skipped.
+      { keepKeys: adapter.fields?.(listEndpoint) },
+    );
     let rest: unknown;
     try {
       for await (const c of chunks) {

@@ -40,6 +40,58 @@ export interface JsonListResult {
   found: boolean;
 }
 
+/**
+ * Object keys to keep in streamed elements, compared on raw bytes (no string allocated per key). Keys with
+ * escapes are always kept: their raw bytes differ from the decoded name.
+ */
+class KeySet {
+  /** Candidates by (length, first byte, last byte): most keys are rejected by one Map miss. */
+  private readonly bySignature = new Map<number, Buffer[]>();
+  constructor(keys: Iterable<string>) {
+    for (const k of keys) {
+      const b = Buffer.from(k, 'utf8');
+      if (b.length === 0) continue;
+      const sig = signature(b, 0, b.length);
+      const list = this.bySignature.get(sig);
+      if (list) list.push(b);
+      else this.bySignature.set(sig, [b]);
+    }
+  }
+  /** Whether the key whose raw bytes are `buf[start, end)` is kept. */
+  keeps(buf: Buffer, start: number, end: number): boolean {
+    if (end > start) {
+      const candidates = this.bySignature.get(signature(buf, start, end));
+      if (candidates !== undefined) {
+        for (const k of candidates) if (sameBytes(buf, start, k)) return true;
+      }
+    }
+    for (let j = start; j < end; j++) if (buf[j] === BACKSLASH) return true;
+    return false;
+  }
+}
+
+function signature(buf: Buffer, start: number, end: number): number {
+  return (end - start) * 65536 + (buf[start] as number) * 256 + (buf[end - 1] as number);
+}
+
+function sameBytes(buf: Buffer, start: number, key: Buffer): boolean {
+  for (let j = 1; j < key.length - 1; j++) if (buf[start + j] !== key[j]) return false;
+  return true;
+}
+
+export interface JsonListOptions {
+  /**
+   * When set, object elements keep only these top-level keys before JSON.parse: the rest of each element is
+   * still scanned (to find its end) but never parsed. At 100k jobs most of a job's bytes are fields nobody
+   * reads; not parsing them is what brings the stream under the cost of one JSON.parse of the whole body.
+   */
+  keepKeys?: Iterable<string>;
+}
+
+/** Bytes that are neither structural (`{}[],:`) nor a quote: 1. */
+const PLAIN = new Uint8Array(256).fill(1);
+for (const c of [QUOTE, OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR, COMMA, COLON]) PLAIN[c] = 0;
+
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -83,10 +135,46 @@ export class JsonListStream {
   private bsBuf: Buffer | null = null;
   private bsPos = -1;
 
-  constructor(keyPath: readonly string[], onElement: (raw: unknown, index: number) => void) {
+  // ---- key filtering of object elements (options.keepKeys) ----
+  private readonly keep: KeySet | null;
+  /** The element in progress is an object being filtered. */
+  private filtering = false;
+  /** Bytes of the element in progress held in `elemParts` (element-relative offsets start after them). */
+  private elemBytes = 0;
+  /** At the element object's own level, the next string is a key. */
+  private elemExpectKey = false;
+  /** Element-relative offset of the current pair's key. */
+  private pairKeyAt = 0;
+  /** The current pair's key is not kept: drop the pair when it ends. */
+  private pairDrop = false;
+  /** Start (chunk offset) of a key string of the element object being read; -1 none, -2 began in an earlier chunk. */
+  private elemKeyStart = -1;
+  /** Bytes of a key begun in earlier chunks (after its opening quote). */
+  private elemKeyHead: Buffer = Buffer.alloc(0);
+  /** Element-relative [start, end) byte ranges to leave out, ascending, merged. */
+  private drops: number[] = [];
+
+  constructor(
+    keyPath: readonly string[],
+    onElement: (raw: unknown, index: number) => void,
+    options: JsonListOptions = {},
+  ) {
     if (keyPath.length === 0) throw new Error('JsonListStream: keyPath must name at least one key');
     this.keyPath = keyPath;
     this.onElement = onElement;
+    this.keep = options.keepKeys ? new KeySet(options.keepKeys) : null;
+  }
+
+  /** Element-relative offset of chunk position `p` (the element started at `elemStart`, or in an earlier chunk). */
+  private rel(p: number, elemStart: number): number {
+    return this.elemBytes + p - Math.max(elemStart, 0);
+  }
+
+  private drop(from: number, to: number): void {
+    const d = this.drops;
+    const last = d.length - 1;
+    if (last > 0 && (d[last] as number) >= from) d[last] = Math.max(d[last] as number, to);
+    else d.push(from, to);
   }
 
   push(chunk: Uint8Array): void {
@@ -117,9 +205,25 @@ export class JsonListStream {
           this.finishKey(buf.subarray(keyStart, end + 1));
           keyStart = -1;
         }
+        if (this.elemKeyStart >= 0) {
+          this.pairDrop = !this.keep?.keeps(buf, this.elemKeyStart + 1, end);
+          this.elemKeyStart = -1;
+        } else if (this.elemKeyStart === -2) {
+          // The key began in an earlier chunk.
+          const key = Buffer.concat([this.elemKeyHead, buf.subarray(0, end)]);
+          this.pairDrop = !this.keep?.keeps(key, 0, key.length);
+          this.elemKeyStart = -1;
+        }
         continue;
       }
-      const c = buf[i] as number;
+      let c = buf[i] as number;
+      if (this.elemInProgress && PLAIN[c] === 1) {
+        // Inside an element, numbers, literals and whitespace need no bookkeeping: skip them in a tight loop.
+        do i++;
+        while (i < n && PLAIN[buf[i] as number] === 1);
+        if (i >= n) break;
+        c = buf[i] as number;
+      }
       const depth = this.containers.length;
       if (this.arrayDepth > 0 && depth === this.arrayDepth && !this.elemInProgress) {
         // Between elements of the streamed array.
@@ -137,6 +241,7 @@ export class JsonListStream {
         }
         this.elemInProgress = true;
         this.elemParts = [];
+        this.elemBytes = 0;
         elemStart = i;
         // fall through: the element's first byte is handled below
       }
@@ -146,11 +251,21 @@ export class JsonListStream {
           if (this.arrayDepth === 0 && this.expectKey && depth === this.matched + 1) {
             keyStart = i;
             this.keyParts = [];
+          } else if (this.filtering && this.elemExpectKey && depth === this.arrayDepth + 1) {
+            this.elemExpectKey = false;
+            this.elemKeyStart = i;
+            this.pairKeyAt = this.rel(i, elemStart);
           }
           i++;
           break;
         case OPEN_OBJ:
         case OPEN_ARR:
+          if (this.keep && c === OPEN_OBJ && this.arrayDepth > 0 && depth === this.arrayDepth) {
+            this.filtering = true;
+            this.elemExpectKey = true;
+            this.pairDrop = false;
+            this.drops = [];
+          }
           this.openContainer(c, depth);
           i++;
           if (this.arrayDepth > 0 && this.containers.length === this.arrayDepth && restStart >= 0) {
@@ -172,6 +287,8 @@ export class JsonListStream {
             const d = this.containers.length;
             if (d === this.arrayDepth && this.elemInProgress) {
               // A container element closed: emit it.
+              // The last pair is dropped: the comma before it (or its run of dropped pairs) goes in keptText.
+              if (this.filtering && this.pairDrop) this.drop(this.pairKeyAt, this.rel(i - 1, elemStart));
               this.emitElement(buf, elemStart, i);
               elemStart = -1;
             } else if (d < this.arrayDepth) {
@@ -194,6 +311,12 @@ export class JsonListStream {
             // End of a primitive element.
             this.emitElement(buf, elemStart, i);
             elemStart = -1;
+          } else if (this.filtering && depth === this.arrayDepth + 1) {
+            // End of a key/value pair of the element object: a dropped pair goes with its trailing comma.
+            const at = this.rel(i, elemStart);
+            if (this.pairDrop) this.drop(this.pairKeyAt, at + 1);
+            this.pairDrop = false;
+            this.elemExpectKey = true;
           } else if (
             this.arrayDepth === 0 &&
             depth === this.matched + 1 &&
@@ -214,9 +337,18 @@ export class JsonListStream {
     }
 
     if (this.keyParts !== null && keyStart >= 0) this.keyParts.push(Buffer.from(buf.subarray(keyStart, n)));
+    if (this.elemKeyStart >= 0) {
+      // The key continues in the next chunk: keep its bytes so far (keys are short).
+      this.elemKeyHead = Buffer.from(buf.subarray(this.elemKeyStart + 1, n));
+      this.elemKeyStart = -2;
+    } else if (this.elemKeyStart === -2) {
+      this.elemKeyHead = Buffer.concat([this.elemKeyHead, buf]);
+    }
     if (this.elemInProgress) {
       // Keep a copy of the element's bytes: a subarray would pin the whole chunk in memory.
-      this.elemParts.push(Buffer.from(buf.subarray(Math.max(elemStart, 0), n)));
+      const part = Buffer.from(buf.subarray(Math.max(elemStart, 0), n));
+      this.elemParts.push(part);
+      this.elemBytes += part.length;
     }
     if (restStart >= 0 && this.arrayDepth === 0) this.appendRest(buf.subarray(restStart, n));
     this.offset += n;
@@ -315,14 +447,25 @@ export class JsonListStream {
 
   private emitElement(buf: Buffer, start: number, end: number): void {
     let text: string;
-    if (this.elemParts.length === 0) {
+    const drops = this.drops;
+    if (this.filtering && drops.length > 0) {
+      const whole =
+        this.elemParts.length === 0
+          ? buf.subarray(start, end)
+          : Buffer.concat([...this.elemParts, buf.subarray(Math.max(start, 0), end)]);
+      text = keptText(whole, drops);
+    } else if (this.elemParts.length === 0) {
       text = buf.toString('utf8', start, end);
     } else {
       this.elemParts.push(buf.subarray(Math.max(start, 0), end));
       text = Buffer.concat(this.elemParts).toString('utf8');
     }
     this.elemParts = [];
+    this.elemBytes = 0;
     this.elemInProgress = false;
+    this.filtering = false;
+    this.elemKeyStart = -1;
+    if (drops.length > 0) this.drops = [];
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -344,13 +487,36 @@ export class JsonListStream {
   }
 }
 
+/** The text of `whole` without the [start, end) ranges in `drops` (ascending, disjoint). */
+function keptText(whole: Buffer, drops: readonly number[]): string {
+  let kept = whole.length;
+  for (let k = 0; k < drops.length; k += 2) kept -= (drops[k + 1] as number) - (drops[k] as number);
+  const out = Buffer.allocUnsafe(kept);
+  let from = 0;
+  let at = 0;
+  for (let k = 0; k < drops.length; k += 2) {
+    at += whole.copy(out, at, from, drops[k] as number);
+    from = drops[k + 1] as number;
+  }
+  at += whole.copy(out, at, from);
+  // Dropping the trailing pairs leaves the comma before them: `{"a":1,}` → `{"a":1}`.
+  let k = at - 2;
+  while (k > 0 && isWhitespace(out[k] as number)) k--;
+  if (out[k] === COMMA) {
+    out.copy(out, k, k + 1, at);
+    at--;
+  }
+  return out.toString('utf8', 0, at);
+}
+
 /** Convenience for whole buffers (tests, small bodies). */
 export function parseJsonList(
   body: Uint8Array | readonly Uint8Array[],
   keyPath: readonly string[],
   onElement: (raw: unknown, index: number) => void,
+  options: JsonListOptions = {},
 ): JsonListResult {
-  const s = new JsonListStream(keyPath, onElement);
+  const s = new JsonListStream(keyPath, onElement, options);
   const chunks = body instanceof Uint8Array ? [body] : body;
   for (const c of chunks) s.push(c);
   return s.end();

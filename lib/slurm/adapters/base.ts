@@ -24,7 +24,17 @@ import {
   mapTres,
   mapUser,
 } from './mappers.js';
-import { metaRaw } from './schemas.js';
+import { jobRaw, metaRaw, nodeRaw } from './schemas.js';
+
+/**
+ * Fields read per element of the big lists: exactly the keys of the schemas mapJob/mapNode parse (they read
+ * nothing else), so the client can skip parsing everything else of a 2–7 KB job.
+ */
+const ITEM_FIELDS: Partial<Record<ListEndpoint, readonly string[]>> = {
+  jobs: Object.keys(jobRaw.shape),
+  nodes: Object.keys(nodeRaw.shape),
+};
+
 import type { Adapter, ItemOf, ListEndpoint } from './types.js';
 
 export interface VersionSpec {
@@ -79,6 +89,9 @@ export function buildAdapter(spec: VersionSpec): Adapter {
     item<E extends ListEndpoint>(endpoint: E, raw: unknown): ItemOf<E> | null {
       const mapper = mappers[endpoint] as (raw: unknown) => ItemOf<E> | null;
       return mapper(raw);
+    },
+    fields(endpoint) {
+      return ITEM_FIELDS[endpoint];
     },
     diag: mapDiag,
   };

@@ -29,6 +29,11 @@ export interface Adapter {
    * May return null to drop an element (e.g. a shares tree row that is not an association).
    */
   item<E extends ListEndpoint>(endpoint: E, raw: unknown): ItemOf<E> | null;
+  /**
+   * The only top-level element fields `item` reads for a large list (jobs, nodes), or undefined for "all". The
+   * client leaves the others out before JSON.parse (lib/slurm/json-stream.ts `keepKeys`).
+   */
+  fields?(endpoint: ListEndpoint): readonly string[] | undefined;
   /** Adapts the whole diag body. */
   diag(body: unknown): EndpointData['diag'];
 }

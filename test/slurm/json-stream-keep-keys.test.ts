@@ -1,0 +1,80 @@
+/**
+ * `keepKeys`: object elements are parsed with only the named top-level keys; everything else of the element is
+ * skipped but still scanned. The expected values are computed from JSON.parse of the whole document, for every
+ * way of splitting the body into chunks.
+ */
+import { describe, expect, it } from 'vitest';
+import { JsonStreamError, parseJsonList } from '../../lib/slurm/json-stream.js';
+
+function pick(value: unknown, keys: ReadonlySet<string>): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => keys.has(k)));
+}
+
+/** Elements streamed from `body` split at `splits` (byte offsets). */
+function streamed(body: Buffer, keys: readonly string[], splits: number[]): unknown[] {
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const at of splits) {
+    chunks.push(body.subarray(from, at));
+    from = at;
+  }
+  chunks.push(body.subarray(from));
+  const out: unknown[] = [];
+  parseJsonList(chunks, ['jobs'], (raw) => out.push(raw), { keepKeys: keys });
+  return out;
+}
+
+const KEYS = ['job_id', 'name', 'cpus', 'é'];
+const keySet = new Set(KEYS);
+const DOC = `{"meta":{"x":1},"jobs":[
+  {"job_id":1,"drop_me":{"job_id":99,"s":"a,}]\\"{"},"name":"n1","cpus":{"number":4}},
+  {"drop_first":[1,2,{"a":"}"}],"job_id":2},
+  {"job_id":3,"name":"x","tail_dropped":"q\\\\"},
+  {"job_id":4,"name":"run","d1":0,"d2":{},"d3":[] },
+  {"only":"dropped","also":[]},
+  { "job_id" : 5 , "skip" : null , "name" : "spaced" },
+  {},
+  {"job\\u005fid":6,"é":"unicode ✓","nested":{"name":"deep"}},
+  7, "str,}", [1,{"job_id":8}], null,
+  {"job_id":9}
+],"errors":[]}`;
+
+describe('JsonListStream keepKeys', () => {
+  const body = Buffer.from(DOC, 'utf8');
+  const expected = (JSON.parse(DOC) as { jobs: unknown[] }).jobs.map((e) => {
+    const picked = pick(e, keySet) as Record<string, unknown>;
+    // A key written with an escape is kept (its raw bytes are not compared with the decoded name).
+    if (typeof e === 'object' && e !== null && !Array.isArray(e) && 'job_id' in e && (e as { é?: unknown }).é)
+      picked.job_id = (e as { job_id: unknown }).job_id;
+    return picked;
+  });
+
+  it('keeps exactly the named keys of object elements and leaves other elements alone (one chunk)', () => {
+    const got = streamed(body, KEYS, []);
+    expect(got).toEqual(expected);
+    // Sanity of the fixture: some elements really lost keys, nested same-named keys survive inside kept values.
+    expect(got[0]).toEqual({ job_id: 1, name: 'n1', cpus: { number: 4 } });
+    expect(got[3]).toEqual({ job_id: 4, name: 'run' });
+    expect(got[4]).toEqual({});
+    expect(got[10]).toEqual([1, { job_id: 8 }]);
+  });
+
+  it('gives the same elements for every split point and for 1-byte chunks', () => {
+    for (let at = 1; at < body.length; at++) expect(streamed(body, KEYS, [at])).toEqual(expected);
+    const everyByte = Array.from({ length: body.length - 1 }, (_, i) => i + 1);
+    expect(streamed(body, KEYS, everyByte)).toEqual(expected);
+  });
+
+  it('still reports structural errors inside skipped values', () => {
+    const bad = Buffer.from('{"jobs":[{"job_id":1,"skip":[1,2}]}');
+    expect(() => parseJsonList(bad, ['jobs'], () => {}, { keepKeys: KEYS })).toThrow(JsonStreamError);
+    const truncated = Buffer.from('{"jobs":[{"job_id":1,"skip":{"a":');
+    expect(() => parseJsonList(truncated, ['jobs'], () => {}, { keepKeys: KEYS })).toThrow(/truncated/);
+  });
+
+  it('reports malformed kept values with the element index', () => {
+    const bad = Buffer.from('{"jobs":[{"job_id":1},{"job_id":tru}]}');
+    expect(() => parseJsonList(bad, ['jobs'], () => {}, { keepKeys: KEYS })).toThrow(/element 1 of 'jobs'/);
+  });
+});
