@@ -48,7 +48,9 @@ function sampleKey(labels: Record<string, string>): string {
 export function assembleFamilies(outputs: readonly CollectorOutput[], opts: AssembleOptions): MetricFamily[] {
   const { cluster, naming, log } = opts;
   const constLabels = opts.labels?.const ?? {};
-  const merged = new Map<string, { family: MetricFamily; keys: Set<string> }>();
+  // `keyed` keeps each sample's key for the final sort: computing it once instead of twice saves one string per
+  // series (~100k at scale) and half of sampleKey's CPU (benchmark, docs/performance.md).
+  const merged = new Map<string, { family: MetricFamily; keys: Set<string>; keyed: [string, Sample][] }>();
   const add = (f: MetricFamily, extra: Record<string, string>): number => {
     let entry = merged.get(f.name);
     if (entry && entry.family.type !== f.type) {
@@ -56,7 +58,11 @@ export function assembleFamilies(outputs: readonly CollectorOutput[], opts: Asse
       return 0;
     }
     if (!entry) {
-      entry = { family: { name: f.name, type: f.type, help: f.help, samples: [] }, keys: new Set() };
+      entry = {
+        family: { name: f.name, type: f.type, help: f.help, samples: [] },
+        keys: new Set(),
+        keyed: [],
+      };
       merged.set(f.name, entry);
     }
     let n = 0;
@@ -69,7 +75,7 @@ export function assembleFamilies(outputs: readonly CollectorOutput[], opts: Asse
         continue;
       }
       entry.keys.add(key);
-      entry.family.samples.push({ labels, value: s.value });
+      entry.keyed.push([key, { labels, value: s.value }]);
       n += 1;
     }
     return n;
@@ -96,11 +102,10 @@ export function assembleFamilies(outputs: readonly CollectorOutput[], opts: Asse
     );
   }
 
-  const out = [...merged.values()].map((e) => e.family).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const f of out) {
-    const keyed = f.samples.map((s) => [sampleKey(s.labels), s] as const);
-    keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    f.samples = keyed.map(([, s]) => s);
+  const entries = [...merged.values()].sort((a, b) => (a.family.name < b.family.name ? -1 : 1));
+  for (const e of entries) {
+    e.keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    e.family.samples = e.keyed.map(([, s]) => s);
   }
-  return out;
+  return entries.map((e) => e.family);
 }

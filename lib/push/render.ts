@@ -41,8 +41,11 @@ export async function renderFamilies(
       throw new Error(`metric name ${JSON.stringify(family.name)} is not a valid Prometheus metric name`);
     }
     const labelNames = new Set<string>(Object.keys(constLabels));
+    // prom-client keeps the labels object it is given: reuse the sample's own when nothing changes (no const
+    // labels, no empty value) instead of copying ~100k objects at scale (benchmark, docs/performance.md).
+    const hasConst = Object.keys(constLabels).length > 0;
     const samples = family.samples.map((s) => ({
-      labels: { ...constLabels, ...nonEmpty(s.labels) },
+      labels: !hasConst && !hasEmptyValue(s.labels) ? s.labels : { ...constLabels, ...nonEmpty(s.labels) },
       value: s.value,
     }));
     for (const s of samples) for (const name of Object.keys(s.labels)) labelNames.add(name);
@@ -97,6 +100,14 @@ function mergeFamilies(families: readonly MetricFamily[]): Map<string, MetricFam
     seen.samples.push(...f.samples);
   }
   return out;
+}
+
+function hasEmptyValue(labels: Record<string, string>): boolean {
+  for (const k in labels) {
+    const v = labels[k];
+    if (v === '' || v === undefined || v === null || typeof v !== 'string') return true;
+  }
+  return false;
 }
 
 function nonEmpty(labels: Record<string, string>): Record<string, string> {

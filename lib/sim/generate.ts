@@ -973,5 +973,6 @@ export function generateCluster(opts: GenerateOptions): SimCluster {
     qos: QOS.map((q, i) => ({ ...q, id: i + 1 })),
     tres: makeTres(nodes, licenses),
     lastBackfill: now - rng.int(1, 60),
+    ...(opts.jobResourceCores ? { jobResourceCores: opts.jobResourceCores } : {}),
   };
 }

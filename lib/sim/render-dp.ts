@@ -170,7 +170,11 @@ function exitCode(j: SimJob): Record<string, unknown> {
 }
 
 /** Per-node core map; the v0.0.41+ rewrite lists every core of the node with its status. */
-function allocationV41(j: SimJob, nodes: ReadonlyMap<string, SimNode>): Record<string, unknown>[] {
+function allocationV41(
+  j: SimJob,
+  nodes: ReadonlyMap<string, SimNode>,
+  onlyAllocated: boolean,
+): Record<string, unknown>[] {
   return j.allocations.map((a, index) => {
     const n = nodes.get(a.node);
     const sockets: Record<string, unknown>[] = [];
@@ -180,9 +184,10 @@ function allocationV41(j: SimJob, nodes: ReadonlyMap<string, SimNode>): Record<s
       for (let c = 0; c < perSocket; c++) {
         const abs = s * perSocket + c;
         const used = abs >= a.firstCore && abs < a.firstCore + a.cores;
+        if (onlyAllocated && !used) continue;
         cores.push({ index: c, status: [used ? 'ALLOCATED' : 'UNALLOCATED'] });
       }
-      sockets.push({ index: s, cores });
+      if (!onlyAllocated || cores.length > 0) sockets.push({ index: s, cores });
     }
     return {
       index,
@@ -194,7 +199,12 @@ function allocationV41(j: SimJob, nodes: ReadonlyMap<string, SimNode>): Record<s
   });
 }
 
-function jobResources(j: SimJob, vn: number, nodes: ReadonlyMap<string, SimNode>): Record<string, unknown> {
+function jobResources(
+  j: SimJob,
+  vn: number,
+  nodes: ReadonlyMap<string, SimNode>,
+  onlyAllocated: boolean,
+): Record<string, unknown> {
   const list = compressHostlist(jobNodes(j));
   if (vn <= 40) {
     return {
@@ -212,7 +222,7 @@ function jobResources(j: SimJob, vn: number, nodes: ReadonlyMap<string, SimNode>
       select_type: ['ONE_ROW'],
       list,
       whole: false,
-      allocation: allocationV41(j, nodes),
+      allocation: allocationV41(j, nodes, onlyAllocated),
     },
     cpus: j.allocations.reduce((s, a) => s + a.cpus, 0),
     threads_per_core: num(null),
@@ -293,7 +303,11 @@ function job(
     het_job_offset: num(0),
     job_id: j.jobId,
     // Real slurmrestd: `{}` for a job without resources, `null` from v0.0.44 (both violate the schema's required).
-    job_resources: started ? jobResources(j, vn, nodes) : vn >= 44 ? null : {},
+    job_resources: started
+      ? jobResources(j, vn, nodes, cluster.jobResourceCores === 'allocated')
+      : vn >= 44
+        ? null
+        : {},
     job_size_str: [],
     job_state: [j.state, ...j.flags],
     last_sched_evaluation: num(cluster.now - 30),

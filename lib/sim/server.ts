@@ -41,6 +41,11 @@ export interface SimServerOptions {
   /** false: `/slurmdb/*` answers 404 like a slurmrestd without slurmdbd. Default true. */
   slurmdb?: boolean;
   faults?: Record<string, SimFault>;
+  /**
+   * Render every served body once at start and answer from memory (benchmarks: the simulator's own
+   * JSON.stringify work then never competes with the client being measured). Default false: render per request.
+   */
+  cacheBodies?: boolean;
 }
 
 export interface SimServerStats {
@@ -137,6 +142,20 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
   );
   const stats: SimServerStats = { requests: 0, byPath: {}, bytes: 0 };
   const sockets = new Set<Socket>();
+  const cache = new Map<string, Buffer[]>();
+  const chunksOf = (version: ApiVersion, endpoint: EndpointName): AsyncIterable<Buffer> | Buffer[] =>
+    cache.get(`${version} ${endpoint}`) ?? renderStream(opts.cluster, version, endpoint);
+  if (opts.cacheBodies) {
+    for (const v of versions) {
+      for (const [name, e] of Object.entries(ENDPOINTS)) {
+        const endpoint = name as EndpointName;
+        if ((e.api === 'slurmdb' && !slurmdb) || !renderDoc(opts.cluster, v, endpoint)) continue;
+        const chunks: Buffer[] = [];
+        for await (const c of renderStream(opts.cluster, v, endpoint)) chunks.push(c);
+        cache.set(`${v} ${endpoint}`, chunks);
+      }
+    }
+  }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -179,7 +198,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       return;
     }
     let budget = active?.truncateAfterBytes ?? Number.POSITIVE_INFINITY;
-    for await (const chunk of renderStream(opts.cluster, version, endpoint)) {
+    for await (const chunk of chunksOf(version, endpoint)) {
       const part = chunk.length > budget ? chunk.subarray(0, budget) : chunk;
       budget -= part.length;
       stats.bytes += part.length;

@@ -1,0 +1,126 @@
+/**
+ * Benchmark exporter process: one full `runCollect` (the same pipeline the Lambda runs: config → slurmrestd
+ * over HTTP → streamed parse → collectors → render → push) against the server child, measured alone in this
+ * fresh process; then the floor — `JSON.parse(buffer.toString('utf8'))` of the very same response bodies,
+ * already in memory, in this process.
+ */
+import { runCollect } from '../lib/app/collect.js';
+import { COLLECTOR_NAMES } from '../lib/collectors/index.js';
+import { type ExporterReport, type ExporterTask, httpGet } from './ipc.js';
+
+interface Stats {
+  sim: { requests: number; byPath: Record<string, number>; bytes: number };
+  sink: { requests: number; bytes: number; byPath: Record<string, number> };
+}
+
+/** V8's maximum string length (2^29 - 24 UTF-16 units): a longer body cannot be turned into one string. */
+const MAX_STRING_BYTES = 0x1fffffe8;
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function envFor(task: ExporterTask): Record<string, string> {
+  const env: Record<string, string> = {
+    SLURM_EXPORTER_SLURM_BASE_URL: task.simUrl,
+    // Pinned: the server child serves two versions and detection would pick the newest.
+    SLURM_EXPORTER_SLURM_API_VERSION: task.version,
+    SLURM_EXPORTER_SLURM_TIMEOUT: '120s',
+    SLURM_EXPORTER_SLURM_RETRY_ATTEMPTS: '0',
+    SLURM_EXPORTER_PUSH_TYPE: task.target,
+    SLURM_EXPORTER_PUSH_URL: task.target === 'remote_write' ? `${task.sinkUrl}/api/v1/write` : task.sinkUrl,
+    SLURM_EXPORTER_PUSH_COMPRESSION: 'gzip',
+    SLURM_EXPORTER_PUSH_RETRIES: '0',
+    SLURM_EXPORTER_PUSH_TIMEOUT: '60s',
+    SLURM_EXPORTER_LOGGING_LEVEL: 'error',
+  };
+  // Generous budgets: the benchmark measures speed, a timeout would only hide it.
+  for (const name of COLLECTOR_NAMES) env[`SLURM_EXPORTER_COLLECTORS_${name.toUpperCase()}_TIMEOUT`] = '120s';
+  return { ...env, ...task.env };
+}
+
+/** Minimum over `reps` of the time to JSON.parse every body (the most favourable floor). */
+function floorMs(bodies: Buffer[], reps: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < reps; r++) {
+    gc();
+    const t = performance.now();
+    let keep = 0;
+    for (const b of bodies) {
+      const doc: unknown = JSON.parse(b.toString('utf8'));
+      if (doc !== null) keep++;
+    }
+    const ms = performance.now() - t;
+    if (keep !== bodies.length) throw new Error('floor: a body parsed to null');
+    best = Math.min(best, ms);
+  }
+  return best;
+}
+
+export async function runExporterChild(task: ExporterTask): Promise<ExporterReport> {
+  await httpGet(`${task.sinkUrl}/__reset`, { method: 'POST' });
+  gc();
+  const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
+  // Where the peak comes from: JS heap vs buffers. Sampled every 25 ms (a timer, so only between ticks).
+  const peak = { heap: 0, external: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak.heap = Math.max(peak.heap, m.heapUsed);
+    peak.external = Math.max(peak.external, m.external + m.arrayBuffers);
+  }, 25);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const summary = await runCollect({ env: envFor(task), localBudgetMs: 300_000 }).finally(() =>
+    clearInterval(sampler),
+  );
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  // maxRSS is the lifetime peak of this process (KiB): read it before the floor loads whole bodies.
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const stats = JSON.parse((await httpGet(`${task.sinkUrl}/__stats`)).toString('utf8')) as Stats;
+
+  const failed = Object.entries(summary.collectors).filter(([, c]) => !c.ok);
+  const report: ExporterReport = {
+    type: 'result',
+    scenario: task.scenario,
+    api_version: task.version,
+    target: task.target,
+    nodes: task.nodes,
+    jobs: task.jobs,
+    wall_ms: Math.round(wallMs),
+    cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    peak_rss_mb: Math.round(peakRssMb * 10) / 10,
+    rss_before_run_mb: Math.round(rssBeforeMb * 10) / 10,
+    peak_heap_used_mb: Math.round((peak.heap / 2 ** 20) * 10) / 10,
+    peak_external_mb: Math.round((peak.external / 2 ** 20) * 10) / 10,
+    response_bytes: stats.sim.bytes,
+    series: summary.push.series,
+    pushed_bytes: stats.sink.bytes,
+    push_requests: stats.sink.requests,
+    requests: stats.sim.requests,
+    max_requests_per_endpoint: Math.max(0, ...Object.values(stats.sim.byPath)),
+    requests_by_path: stats.sim.byPath,
+    collectors_failed: failed.map(([name, c]) => `${name}: ${c.error ?? 'failed'}`),
+  };
+  if (!task.floor) return report;
+
+  // The same bodies, fetched again (not counted above) and held in memory.
+  const paths = Object.keys(stats.sim.byPath).sort();
+  const bodies: Buffer[] = [];
+  for (const p of paths) bodies.push(await httpGet(`${task.simUrl}${p}`));
+  report.body_bytes_per_job = Math.round(
+    (bodies[paths.findIndex((p) => p.endsWith('/jobs'))]?.length ?? 0) / Math.max(1, task.jobs),
+  );
+  const largest = Math.max(...bodies.map((b) => b.length));
+  if (largest > MAX_STRING_BYTES) {
+    // The naive way cannot even run: V8 strings are limited to 2^29-24 characters (~512 MiB).
+    report.floor_ms = null;
+    report.ratio = null;
+    report.floor_note = `JSON.parse(buffer.toString()) impossible: a ${largest}-byte body exceeds V8's string limit`;
+    return report;
+  }
+  const floor = floorMs(bodies, task.jobs >= 50_000 ? 2 : 3);
+  report.floor_ms = Math.round(floor);
+  report.ratio = Math.round((wallMs / floor) * 100) / 100;
+  return report;
+}

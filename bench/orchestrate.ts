@@ -1,0 +1,201 @@
+/**
+ * The benchmark's main process: starts one server child per simulated cluster and one fresh exporter child
+ * per measured run, prints one JSON line per run, the RSS slope and the cold-start figures, and writes them
+ * all to bench/results.json. It asserts nothing about timing: targets are reported, never enforced.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { measureColdStart } from './cold-start.js';
+import { lambdaCost, memoryFor } from './cost.js';
+import type { ClusterSpec, ExporterReport, ExporterTask, ServerReady } from './ipc.js';
+
+const SEED = 20_240_601;
+const VERSIONS = ['v0.0.38', 'v0.0.44'];
+const TARGETS: ExporterTask['target'][] = ['pushgateway', 'remote_write'];
+const SCENARIOS = [
+  { scenario: '1k-nodes-10k-jobs', nodes: 1_000, jobs: 10_000 },
+  { scenario: '10k-nodes-100k-jobs', nodes: 10_000, jobs: 100_000 },
+];
+/**
+ * RSS growth per job: v0.0.44 (the largest bodies), Pushgateway, a fixed 10k-node cluster and a fixed 500 users
+ * (so the series count stays about the same and only memory that grows with the job list shows).
+ */
+const SLOPE_JOBS = [1_000, 10_000, 50_000, 100_000];
+const SLOPE_NODES = 10_000;
+const SLOPE_USERS = 500;
+const SLOPE_REPEATS = 2;
+const CHILD_TIMEOUT_MS = 300_000;
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench] ${msg}\n`);
+};
+
+function waitMessage<T extends { type: string }>(
+  child: ChildProcess,
+  type: string,
+  what: string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${what}: no '${type}' message within ${CHILD_TIMEOUT_MS} ms`));
+    }, CHILD_TIMEOUT_MS);
+    const onMessage = (m: unknown): void => {
+      const msg = m as T & { error?: string };
+      if (msg?.type === 'error') {
+        cleanup();
+        reject(new Error(`${what}: ${msg.error}`));
+      } else if (msg?.type === type) {
+        cleanup();
+        resolve(msg);
+      }
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`${what}: exited with code ${code} before '${type}'`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+function forkSelf(args: string[]): ChildProcess {
+  const self = process.argv[1] as string;
+  return fork(self, args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** Kills a child we started, by its PID, and waits for it to be gone (bounded). */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+  const t = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+  }, 5_000);
+  await gone;
+  clearTimeout(t);
+}
+
+async function withServer<T>(spec: ClusterSpec, fn: (ready: ServerReady) => Promise<T>): Promise<T> {
+  const child = forkSelf(['--server', JSON.stringify(spec)]);
+  try {
+    const ready = await waitMessage<ServerReady>(child, 'ready', `server ${spec.nodes}/${spec.jobs}`);
+    log(`server for ${spec.nodes} nodes / ${spec.jobs} jobs ready in ${ready.setupMs} ms (pid ${child.pid})`);
+    return await fn(ready);
+  } finally {
+    await stop(child);
+  }
+}
+
+async function runExporter(task: ExporterTask): Promise<ExporterReport> {
+  const child = forkSelf(['--exporter', JSON.stringify(task)]);
+  try {
+    return await waitMessage<ExporterReport>(child, 'result', `exporter ${task.scenario} ${task.version}`);
+  } finally {
+    await stop(child);
+  }
+}
+
+function emit(results: Record<string, unknown>[], line: Record<string, unknown>): void {
+  results.push(line);
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function finish(r: ExporterReport): Record<string, unknown> {
+  const { type: _type, ...line } = r;
+  const wall = Number(r.wall_ms);
+  const cpu = Number(r.cpu_ms);
+  const memory = memoryFor(Number(r.peak_rss_mb));
+  return {
+    ...line,
+    lambda: { default_512mb: lambdaCost(wall, cpu, 512), sized: lambdaCost(wall, cpu, memory) },
+  };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const num = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const den = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+export async function runOrchestrator(args: string[]): Promise<void> {
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const skipSlope = args.includes('--no-slope');
+  const results: Record<string, unknown>[] = [];
+  const started = Date.now();
+
+  for (const s of SCENARIOS) {
+    if (only && !s.scenario.includes(only)) continue;
+    await withServer({ nodes: s.nodes, jobs: s.jobs, versions: VERSIONS, seed: SEED }, async (srv) => {
+      for (const version of VERSIONS) {
+        for (const target of TARGETS) {
+          log(`${s.scenario} ${version} → ${target}`);
+          const r = await runExporter({ ...s, version, target, ...srv, floor: true });
+          emit(results, finish(r));
+        }
+      }
+    });
+  }
+
+  if (!skipSlope) {
+    const points: [number, number][] = [];
+    for (const jobs of SLOPE_JOBS) {
+      const spec = { nodes: SLOPE_NODES, jobs, versions: ['v0.0.44'], seed: SEED, users: SLOPE_USERS };
+      await withServer(spec, async (srv) => {
+        // Peak RSS varies by ±10 MB from run to run (GC timing): the lower of two fresh runs per point.
+        let best: ExporterReport | undefined;
+        for (let rep = 0; rep < SLOPE_REPEATS; rep++) {
+          log(`rss slope: ${jobs} jobs (run ${rep + 1}/${SLOPE_REPEATS})`);
+          const r = await runExporter({
+            scenario: 'rss-slope',
+            version: 'v0.0.44',
+            target: 'pushgateway',
+            nodes: SLOPE_NODES,
+            jobs,
+            ...srv,
+            floor: false,
+          });
+          if (!best || Number(r.peak_rss_mb) < Number(best.peak_rss_mb)) best = r;
+        }
+        const r = best as ExporterReport;
+        points.push([jobs, Number(r.peak_rss_mb)]);
+        const { type: _t, requests_by_path: _p, ...line } = r;
+        emit(results, { ...line, users: SLOPE_USERS, runs: SLOPE_REPEATS });
+      });
+    }
+    emit(results, {
+      rss_slope_mb_per_10k_jobs: Math.round(slope(points) * 10_000 * 100) / 100,
+      nodes: SLOPE_NODES,
+      users: SLOPE_USERS,
+      api_version: 'v0.0.44',
+      points: points.map(([jobs, mb]) => ({ jobs, peak_rss_mb: mb })),
+    });
+  }
+
+  log('cold start: bundle sizes and require(dist/collect.cjs)');
+  emit(results, { cold_start: measureColdStart(path.dirname(process.argv[1] as string), 21) });
+  emit(results, {
+    machine: {
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+      cpus: (await import('node:os')).cpus().length,
+      cpu_model: (await import('node:os')).cpus()[0]?.model ?? '',
+      memory_gb: Math.round((await import('node:os')).totalmem() / 2 ** 30),
+      date: new Date().toISOString(),
+      total_bench_s: Math.round((Date.now() - started) / 1000),
+    },
+  });
+  const out = path.resolve('bench/results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${out}`);
+}
