@@ -3,6 +3,8 @@
  * exponential backoff (connection errors and 5xx; 429 only when asked), an absolute deadline that cuts both the
  * waiting and the request itself, and PushErrors whose messages name the URL but never credentials.
  */
+
+import { setTimeout as wait } from 'node:timers/promises';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { request } from 'undici';
 import { PushError } from '../errors.js';
@@ -272,20 +274,9 @@ function cut(s: string): string {
   return s.length > MAX_ERROR_BODY ? `${s.slice(0, MAX_ERROR_BODY)}…` : s;
 }
 
+/** Backoff wait that ends early (rejecting with the abort reason) when `signal` aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return wait(ms, undefined, { signal }).catch((err: unknown) => {
+    throw signal?.aborted ? signal.reason : err;
   });
 }

@@ -2,25 +2,16 @@
  * Entry points of the renderers: `renderBody` (whole body as a string, for small clusters and tests) and
  * `renderStream` (Buffer chunks, list elements serialised one by one so 100 000 jobs never become one string).
  */
-import { type ApiVersion, ENDPOINTS, type EndpointName } from '../slurm/model.js';
+import { API_VERSIONS, type ApiVersion, ENDPOINTS, type EndpointName } from '../slurm/model.js';
 import { RELEASE_OF, type RenderedDoc, releaseString } from './render-common.js';
 import { renderDpSlurm } from './render-dp.js';
 import { renderDpDb } from './render-dp-db.js';
 import { renderV38 } from './render-v38.js';
 import type { SimCluster } from './types.js';
 
-/** Versions the simulator can render. */
-export const SIM_VERSIONS = [
-  'v0.0.38',
-  'v0.0.39',
-  'v0.0.40',
-  'v0.0.41',
-  'v0.0.42',
-  'v0.0.43',
-  'v0.0.44',
-  'v0.0.45',
-] as const;
-export type SimVersion = (typeof SIM_VERSIONS)[number];
+/** Versions the simulator can render: v0.0.38 (22.05 legacy shape) and every data_parser version. */
+export type SimVersion = Exclude<ApiVersion, 'v0.0.36' | 'v0.0.37'>;
+export const SIM_VERSIONS = API_VERSIONS.filter((v): v is SimVersion => v >= 'v0.0.38');
 
 export function isSimVersion(v: string): v is SimVersion {
   return (SIM_VERSIONS as readonly string[]).includes(v);

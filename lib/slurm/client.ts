@@ -9,6 +9,8 @@
  * keyed by base URL; per-invocation things (deadline, logger, observers) live in the client object, so the
  * app creates a client per invocation cheaply.
  */
+
+import { setTimeout as wait } from 'node:timers/promises';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { request } from 'undici';
 import * as z from 'zod';
@@ -199,21 +201,10 @@ function errorCode(err: unknown): string {
   return typeof c === 'string' ? c : '';
 }
 
+/** Backoff wait that ends early (rejecting with the abort reason) when `signal` aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return wait(ms, undefined, { signal }).catch((err: unknown) => {
+    throw signal?.aborted ? signal.reason : err;
   });
 }
 

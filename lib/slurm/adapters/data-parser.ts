@@ -5,23 +5,16 @@
  * versions do not say which partition is the default, so isDefault is false there.
  */
 import * as z from 'zod';
-import type { ApiVersion, SlurmPartition } from '../model.js';
+import { API_VERSIONS, type ApiVersion, type SlurmPartition } from '../model.js';
 import { minutesToSeconds, unwrapNonNegative, unwrapNumber } from '../parse/number.js';
 import { buildAdapter } from './base.js';
 import { list } from './mappers.js';
 import { csv, numberLike, stateValue, text } from './schemas.js';
 import type { Adapter } from './types.js';
 
-export const DATA_PARSER_VERSIONS = [
-  'v0.0.39',
-  'v0.0.40',
-  'v0.0.41',
-  'v0.0.42',
-  'v0.0.43',
-  'v0.0.44',
-  'v0.0.45',
-] as const;
-export type DataParserVersion = (typeof DATA_PARSER_VERSIONS)[number];
+/** v0.0.39 on: the data_parser generation (NUMBER wrappers, state arrays). */
+export type DataParserVersion = Exclude<ApiVersion, 'v0.0.36' | 'v0.0.37' | 'v0.0.38'>;
+export const DATA_PARSER_VERSIONS = API_VERSIONS.filter((v): v is DataParserVersion => v >= 'v0.0.39');
 
 const PARTITION_STATES: ReadonlySet<string> = new Set(['INACTIVE', 'UNKNOWN', 'UP', 'DOWN', 'DRAIN']);
 
