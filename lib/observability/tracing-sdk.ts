@@ -1,20 +1,13 @@
-/**
- * The OpenTelemetry SDK side of tracing. Imported ONLY through `loadLazy('tracing-sdk')` (a separate bundle),
- * so a container with tracing disabled never parses the SDK, the OTLP exporters or gRPC.
- */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
-  type Context,
-  type ContextManager,
   context,
   type DiagLogger,
   DiagLogLevel,
   diag,
   propagation,
-  ROOT_CONTEXT,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -43,45 +36,8 @@ export interface SdkTracing {
   shutdown(): Promise<void>;
 }
 
-/**
- * AsyncLocalStorage context manager. Hand-written (30 lines) because `@opentelemetry/context-async-hooks` is
- * not among the installed packages; without an async-aware manager, child spans created after an `await`
- * would lose their parent. Event-emitter binding (which that package also does) is not needed here.
- */
-export class AsyncLocalStorageContextManager implements ContextManager {
-  private readonly als = new AsyncLocalStorage<Context>();
-
-  active(): Context {
-    return this.als.getStore() ?? ROOT_CONTEXT;
-  }
-
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.als.run(ctx, () => fn.apply(thisArg, args));
-  }
-
-  bind<T>(ctx: Context, target: T): T {
-    if (typeof target !== 'function') return target;
-    const fn = target as unknown as (...a: unknown[]) => unknown;
-    const self = this;
-    return function (this: unknown, ...a: unknown[]) {
-      return self.with(ctx, () => fn.apply(this, a));
-    } as unknown as T;
-  }
-
-  enable(): this {
-    return this;
-  }
-
-  disable(): this {
-    this.als.disable();
-    return this;
-  }
-}
+// Async-aware context: child spans created after an `await` keep their parent.
+export { AsyncLocalStorageContextManager };
 
 /** Routes the SDK's own diagnostics (export failures, dropped spans) to our logger, warnings and errors only. */
 function diagLogger(logger: Logger): DiagLogger {
