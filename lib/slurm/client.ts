@@ -95,6 +95,11 @@ const ERROR_BODY_CAP = 1024 * 1024;
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
 interface WarmState {
+  /**
+   * Cluster name from slurmdbd when slurmrestd does not report one (API ≤ v0.0.38): undefined = not asked yet,
+   * null = slurmdbd knows none or several, or is not there.
+   */
+  clusterFallback?: string | null;
   detected?: DetectedVersion;
   detecting?: Promise<DetectedVersion>;
   meta?: SlurmMeta;
@@ -244,10 +249,10 @@ class SlurmRestClient implements SlurmClient {
   /** Refreshed credentials were rejected as well: no further refresh in this client's lifetime. */
   private refreshRejected = false;
   /**
-   * A ping answer this client already has (from version detection or meta()), handed to the next
-   * fetch('ping') so an invocation makes exactly one ping request.
+   * Answers this client already has (ping from version detection or meta(), clusters from the cluster-name
+   * fallback), handed to the next fetch of that endpoint so an invocation makes one request per endpoint.
    */
-  private sparePing: FetchResult | undefined;
+  private readonly spares = new Map<EndpointName, FetchResult>();
 
   constructor(o: SlurmClientOptions) {
     let url: URL;
@@ -299,11 +304,37 @@ class SlurmRestClient implements SlurmClient {
   }
 
   async meta(): Promise<SlurmMeta> {
+    const meta = await this.baseMeta();
+    return meta.cluster !== null ? meta : this.withClusterFallback(meta);
+  }
+
+  /**
+   * slurmrestd of Slurm ≤ 23.02 (API ≤ v0.0.38) reports no cluster name. When slurmdbd knows exactly one
+   * cluster, that is it. The answer is handed to the clusters collector (still one request per endpoint) and
+   * remembered in the warm container.
+   */
+  private async withClusterFallback(meta: SlurmMeta): Promise<SlurmMeta> {
+    if (this.state.clusterFallback === undefined) {
+      try {
+        const r = await this.fetchAny('clusters', {});
+        this.spares.set('clusters', r);
+        const names = ((r.data as { name: string }[] | undefined) ?? []).map((c) => c.name).filter(Boolean);
+        this.state.clusterFallback = names.length === 1 ? (names[0] as string) : null;
+      } catch (err) {
+        // No slurmdbd: nothing to ask, ever. Anything else may pass: ask again next invocation.
+        if ((err as { code?: unknown }).code === 'ENDPOINT_UNAVAILABLE') this.state.clusterFallback = null;
+        return meta;
+      }
+    }
+    return this.state.clusterFallback ? { ...meta, cluster: this.state.clusterFallback } : meta;
+  }
+
+  private async baseMeta(): Promise<SlurmMeta> {
     const version = await this.resolveVersion();
     if (this.state.meta?.apiVersion === version) return this.state.meta;
     try {
       const r = await this.fetchAny('ping', {});
-      this.sparePing = r;
+      this.spares.set('ping', r);
       return r.meta;
     } catch (err) {
       // Pinned version and slurmrestd answered the ping with a 5xx: slurmctld is failing, not slurmrestd, and
@@ -367,7 +398,7 @@ class SlurmRestClient implements SlurmClient {
   private async probe(version: ApiVersion): Promise<{ served: false } | { served: true; meta: SlurmMeta }> {
     try {
       const r = await this.request('ping', version, {});
-      this.sparePing = r;
+      this.spares.set('ping', r);
       return { served: true, meta: r.meta };
     } catch (err) {
       if (err instanceof SlurmHttpError && err.status === 404 && err.code !== 'ENDPOINT_UNAVAILABLE') {
@@ -410,9 +441,9 @@ class SlurmRestClient implements SlurmClient {
 
   private async fetchAny(endpoint: EndpointName, opts: FetchOpts, redetected = false): Promise<FetchResult> {
     const version = await this.resolveVersion();
-    const spare = this.sparePing;
-    if (endpoint === 'ping' && spare && spare.meta.apiVersion === version && !opts.onItem) {
-      this.sparePing = undefined;
+    const spare = this.spares.get(endpoint);
+    if (spare && spare.meta.apiVersion === version && !opts.onItem) {
+      this.spares.delete(endpoint);
       return spare;
     }
     const isDb = ENDPOINTS[endpoint].api === 'slurmdb';

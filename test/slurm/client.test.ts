@@ -4,6 +4,8 @@ import { CircuitOpenError, ExporterError, SlurmHttpError } from '../../lib/error
 import { getBreakerStates } from '../../lib/observability/circuit-breaker.js';
 import type { ApiRequestInfo } from '../../lib/observability/events.js';
 import { createLogger } from '../../lib/observability/logger.js';
+import { generateCluster } from '../../lib/sim/index.js';
+import { startSimServer } from '../../lib/sim/server.js';
 import type { Credentials } from '../../lib/slurm/auth.js';
 import { createSlurmClient, resetSlurmClientState, type SlurmClientOptions } from '../../lib/slurm/client.js';
 import {
@@ -638,5 +640,43 @@ describe('default adapters', () => {
     });
     // meta() reuses the meta of the last response: no extra request
     expect(s.requests).toHaveLength(1);
+  });
+});
+
+describe('cluster name on API ≤ v0.0.38', () => {
+  it('takes the one cluster slurmdbd knows, reusing that answer for the clusters collector', async () => {
+    await resetSlurmClientState();
+    const sim = await startSimServer({
+      cluster: generateCluster({ seed: 2, nodes: 4, jobs: 5, name: 'legacy' }),
+      versions: ['v0.0.38'],
+    });
+    try {
+      const client = createSlurmClient({ baseUrl: sim.url });
+      const meta = await client.meta();
+      expect(meta.apiVersion).toBe('v0.0.38');
+      expect(meta.cluster).toBe('legacy');
+      const clusters = await client.fetch('clusters');
+      expect(clusters.data?.map((c) => c.name)).toEqual(['legacy']);
+      expect(sim.stats.byPath['/slurmdb/v0.0.38/clusters']).toBe(1);
+    } finally {
+      await sim.close();
+      await resetSlurmClientState();
+    }
+  });
+
+  it('leaves the name unset when there is no slurmdbd', async () => {
+    await resetSlurmClientState();
+    const sim = await startSimServer({
+      cluster: generateCluster({ seed: 2, nodes: 4, jobs: 5, name: 'nodbd' }),
+      versions: ['v0.0.38'],
+      slurmdb: false,
+    });
+    try {
+      const meta = await createSlurmClient({ baseUrl: sim.url }).meta();
+      expect(meta.cluster).toBeNull();
+    } finally {
+      await sim.close();
+      await resetSlurmClientState();
+    }
   });
 });
