@@ -108,6 +108,15 @@ describe.runIf(lab)('slurmrestd client against the real slurmrestd 22.05', () =>
     expect(env.SLURM_API_VERSIONS?.split(',')).toEqual(expect.arrayContaining(VERSIONS));
   });
 
+  it('names the cluster from slurmdbd, since 22.05 reports no cluster name, equal to scontrol', async () => {
+    const meta = await client({ apiVersion: '' }).meta();
+    const [line] = await cli('scontrol', ['show', 'config']).then((l) =>
+      l.filter((x) => /^ClusterName\s*=/.test(x)),
+    );
+    const expected = env.SLURM_DBD === '0' ? null : (line?.split('=')[1]?.trim() ?? 'missing');
+    expect(meta.cluster).toBe(expected);
+  });
+
   describe.each(VERSIONS)('pinned %s', (version) => {
     const adapter = getAdapter(version);
 
