@@ -321,12 +321,19 @@ async function collectAndPush(
           cause: pushError,
         });
   }
-  const ran = result.statuses.filter((s) => !s.skipped);
-  if (ran.length > 0 && failed.length === ran.length) {
+  // `cluster` only reports whether slurmrestd answered (slurm_up): it "succeeds" with slurm_up 0, so it does
+  // not count as data collected.
+  const ran = result.statuses.filter((s) => !s.skipped && s.name !== 'cluster');
+  const ranFailed = ran.filter((s) => !s.ok);
+  if (ran.length > 0 && ranFailed.length === ran.length) {
     // The self-metrics were pushed above, so the outage is visible in Prometheus; now fail the invocation.
+    const first = ranFailed[0]?.error;
     throw new ExporterError(
-      `all ${ran.length} collectors failed; first error: ${failed[0]?.error?.message ?? 'unknown'}`,
-      { code: 'ALL_COLLECTORS_FAILED', type: (failed[0]?.error?.type as ExporterError['type']) ?? 'http' },
+      `all ${ran.length} collectors failed; first error: ${first?.message ?? 'unknown'}`,
+      {
+        code: 'ALL_COLLECTORS_FAILED',
+        type: (first?.type as ExporterError['type']) ?? 'http',
+      },
     );
   }
   return summary;

@@ -205,3 +205,39 @@ describe('runCollect with the token in Secrets Manager', () => {
     }
   });
 });
+
+describe('runCollect when slurmrestd answers every request with an error', () => {
+  it('pushes slurm_up 0 and the failures, then throws: only the cluster collector "succeeded"', async () => {
+    const c = generateCluster({ seed: 9, nodes: 6, jobs: 10, name: 'broken' });
+    const faults = Object.fromEntries(
+      ['ping', 'diag', 'nodes', 'jobs', 'partitions', 'reservations', 'licenses', 'shares'].map((e) => [
+        `/slurm/v0.0.44/${e}`,
+        { status: 502, body: 'slurmctld unreachable' },
+      ]),
+    );
+    const sim = await startSimServer({ cluster: c, versions: ['v0.0.44'], slurmdb: false, faults });
+    const gw = await startCaptureServer();
+    try {
+      const err = await runCollect({
+        env: {
+          SLURM_EXPORTER_SLURM_BASE_URL: sim.url,
+          SLURM_EXPORTER_SLURM_API_VERSION: 'v0.0.44',
+          SLURM_EXPORTER_SLURM_RETRY_ATTEMPTS: '0',
+          SLURM_EXPORTER_CLUSTER_NAME: 'broken',
+          SLURM_EXPORTER_PUSH_TYPE: 'pushgateway',
+          SLURM_EXPORTER_PUSH_URL: gw.url,
+          SLURM_EXPORTER_LOGGING_LEVEL: 'error',
+        },
+        remainingTimeMs: () => 30_000,
+      }).catch((x: unknown) => x);
+      expect((err as ExporterError).code).toBe('ALL_COLLECTORS_FAILED');
+      const text = gw.requests.find((r) => r.method === 'PUT')?.text ?? '';
+      expect(sample(text, 'slurm_up')).toBe(0);
+      expect(sample(text, 'slurm_exporter_collector_success', { collector: 'nodes' })).toBe(0);
+    } finally {
+      await sim.close();
+      await gw.close();
+      await resetSlurmClientState();
+    }
+  });
+});
