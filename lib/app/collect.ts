@@ -123,7 +123,7 @@ export async function runCollect(req: CollectRequest): Promise<CollectSummary> {
   const loaded = await loader.load({ overrides: req.overrides });
   const config = loaded.config;
   const baseFields = { aws_request_id: req.awsRequestId };
-  let logger: Logger = loggerFor(config, baseFields, req.logLevel);
+  const logger: Logger = loggerFor(config, baseFields, req.logLevel);
   for (const w of loaded.warnings) logger.warn(w);
   if (!config.slurm.base_url) {
     throw new ConfigError([
@@ -147,9 +147,7 @@ export async function runCollect(req: CollectRequest): Promise<CollectSummary> {
   );
   try {
     const summary = await invocation.run(() =>
-      collectAndPush(req, config, loader, logger, meter, coldStart, started, (l) => {
-        logger = l;
-      }),
+      collectAndPush(req, config, loader, logger, meter, coldStart, started),
     );
     invocation.end();
     return summary;
@@ -170,7 +168,6 @@ async function collectAndPush(
   meter: ReturnType<typeof startInvocationMeter>,
   coldStart: boolean,
   started: number,
-  setLogger: (l: Logger) => void,
 ): Promise<CollectSummary> {
   let logger = baseLogger;
   const requests: ApiRequestInfo[] = [];
@@ -205,7 +202,6 @@ async function collectAndPush(
   // The runner already logged each failed collector at warn.
   recordCollectorSpans(result.statuses, runStartedMs);
   logger = logger.child({ cluster: result.cluster });
-  setLogger(logger);
 
   const measure = meter.stop();
   const thresholds = checkThresholds(measure, config.observability.performance_monitoring, logger);
