@@ -11,7 +11,7 @@ import { ConfigError, classifyError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { createLogger } from '../observability/logger.js';
 import { authHeader } from '../push/headers.js';
-import { getConfigLoader, loggerFor, slurmClientFor } from './wiring.js';
+import { getConfigLoader, loggerFor, pushOptionsFor, slurmClientFor } from './wiring.js';
 
 type Env = Record<string, string | undefined>;
 export type CheckStatus = 'ok' | 'degraded' | 'fail';
@@ -111,16 +111,8 @@ async function httpGet(
   timeoutMs: number,
 ): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> = { ...config.push.headers };
-  const auth = authHeader(
-    config.push.auth.type === 'basic' || config.push.auth.type === 'bearer'
-      ? {
-          type: config.push.auth.type,
-          username: config.push.auth.username,
-          password: config.push.auth.password,
-          token: config.push.auth.token,
-        }
-      : undefined,
-  );
+  // Same credentials as the push itself (basic/bearer; SigV4 signs per request and is not needed for a GET).
+  const auth = authHeader(pushOptionsFor(config).auth);
   if (auth) headers.authorization = auth;
   const res = await request(url, {
     method: 'GET',
