@@ -41,32 +41,44 @@ export interface JsonListResult {
 }
 
 /**
- * Object keys to keep in streamed elements, compared on raw bytes (no string allocated per key). Keys with
- * escapes are always kept: their raw bytes differ from the decoded name.
+ * Object keys to keep in streamed elements, compared on raw bytes (no string allocated per key). A key written
+ * with escapes is decoded first: its raw bytes differ from the name.
  */
 class KeySet {
+  /** The kept names; `index` answers a position in this list. */
+  readonly names: string[] = [];
+  private readonly byName = new Map<string, number>();
   /** Candidates by (length, first byte, last byte): most keys are rejected by one Map miss. */
-  private readonly bySignature = new Map<number, Buffer[]>();
+  private readonly bySignature = new Map<number, { bytes: Buffer; index: number }[]>();
   constructor(keys: Iterable<string>) {
     for (const k of keys) {
       const b = Buffer.from(k, 'utf8');
-      if (b.length === 0) continue;
+      if (b.length === 0 || this.byName.has(k)) continue;
+      const index = this.names.push(k) - 1;
+      this.byName.set(k, index);
       const sig = signature(b, 0, b.length);
       const list = this.bySignature.get(sig);
-      if (list) list.push(b);
-      else this.bySignature.set(sig, [b]);
+      if (list) list.push({ bytes: b, index });
+      else this.bySignature.set(sig, [{ bytes: b, index }]);
     }
   }
-  /** Whether the key whose raw bytes are `buf[start, end)` is kept. */
-  keeps(buf: Buffer, start: number, end: number): boolean {
-    if (end > start) {
-      const candidates = this.bySignature.get(signature(buf, start, end));
-      if (candidates !== undefined) {
-        for (const k of candidates) if (sameBytes(buf, start, k)) return true;
+  /** Index of the kept key whose raw bytes (between the quotes) are `buf[start, end)`, or -1 when not kept. */
+  index(buf: Buffer, start: number, end: number, escaped: boolean): number {
+    if (escaped) {
+      let name: unknown;
+      try {
+        name = JSON.parse(`"${buf.toString('utf8', start, end)}"`);
+      } catch {
+        return -1;
       }
+      return this.byName.get(name as string) ?? -1;
     }
-    for (let j = start; j < end; j++) if (buf[j] === BACKSLASH) return true;
-    return false;
+    if (end <= start) return -1;
+    const candidates = this.bySignature.get(signature(buf, start, end));
+    if (candidates !== undefined) {
+      for (const c of candidates) if (sameBytes(buf, start, c.bytes)) return c.index;
+    }
+    return -1;
   }
 }
 
@@ -81,9 +93,11 @@ function sameBytes(buf: Buffer, start: number, key: Buffer): boolean {
 
 export interface JsonListOptions {
   /**
-   * When set, object elements keep only these top-level keys before JSON.parse: the rest of each element is
-   * still scanned (to find its end) but never parsed. At 100k jobs most of a job's bytes are fields nobody
-   * reads; not parsing them is what brings the stream under the cost of one JSON.parse of the whole body.
+   * When set, object elements keep only these top-level keys: the rest of each element is still scanned (to
+   * find its end) but never decoded, and the element object is built straight from the kept values' bytes
+   * (strings, numbers and literals decoded here, nested values by JSON.parse). At 100k jobs most of a job's
+   * bytes are fields nobody reads; not decoding them is what brings the stream under the cost of one
+   * JSON.parse of the whole body.
    */
   keepKeys?: Iterable<string>;
 }
@@ -119,6 +133,8 @@ export class JsonListStream {
   private inString = false;
   /** A backslash ended the previous chunk inside a string. */
   private escapePending = false;
+  /** The string being read (or just closed) contained a backslash escape. */
+  private sawEscape = false;
 
   /** Depth of the streamed array while inside it (0 = not streaming). */
   private arrayDepth = 0;
@@ -143,16 +159,18 @@ export class JsonListStream {
   private elemBytes = 0;
   /** At the element object's own level, the next string is a key. */
   private elemExpectKey = false;
-  /** Element-relative offset of the current pair's key. */
-  private pairKeyAt = 0;
-  /** The current pair's key is not kept: drop the pair when it ends. */
-  private pairDrop = false;
+  /** Index (in `keep.names`) of the current pair's key; -1 when the pair is not kept. */
+  private pairKey = -1;
+  /** Element-relative offset of the current kept pair's value (after its colon); -1 before the colon. */
+  private valueAt = -1;
   /** Start (chunk offset) of a key string of the element object being read; -1 none, -2 began in an earlier chunk. */
   private elemKeyStart = -1;
   /** Bytes of a key begun in earlier chunks (after its opening quote). */
   private elemKeyHead: Buffer = Buffer.alloc(0);
-  /** Element-relative [start, end) byte ranges to leave out, ascending, merged. */
-  private drops: number[] = [];
+  /** Kept pairs of the element in progress: (key index, value start, value end) element-relative triples. */
+  private kept: number[] = [];
+  /** Pairs of the element in progress ended by a comma so far. */
+  private pairsSeen = 0;
 
   constructor(
     keyPath: readonly string[],
@@ -170,11 +188,12 @@ export class JsonListStream {
     return this.elemBytes + p - Math.max(elemStart, 0);
   }
 
-  private drop(from: number, to: number): void {
-    const d = this.drops;
-    const last = d.length - 1;
-    if (last > 0 && (d[last] as number) >= from) d[last] = Math.max(d[last] as number, to);
-    else d.push(from, to);
+  /** Records the current pair when it is kept; its value ends just before `end` (element-relative). */
+  private closePair(end: number): void {
+    this.pairsSeen++;
+    if (this.pairKey >= 0) this.kept.push(this.pairKey, this.valueAt, end);
+    this.pairKey = -1;
+    this.valueAt = -1;
   }
 
   push(chunk: Uint8Array): void {
@@ -206,12 +225,12 @@ export class JsonListStream {
           keyStart = -1;
         }
         if (this.elemKeyStart >= 0) {
-          this.pairDrop = !this.keep?.keeps(buf, this.elemKeyStart + 1, end);
+          this.pairKey = (this.keep as KeySet).index(buf, this.elemKeyStart + 1, end, this.sawEscape);
           this.elemKeyStart = -1;
         } else if (this.elemKeyStart === -2) {
           // The key began in an earlier chunk.
           const key = Buffer.concat([this.elemKeyHead, buf.subarray(0, end)]);
-          this.pairDrop = !this.keep?.keeps(key, 0, key.length);
+          this.pairKey = (this.keep as KeySet).index(key, 0, key.length, key.includes(BACKSLASH));
           this.elemKeyStart = -1;
         }
         continue;
@@ -248,13 +267,15 @@ export class JsonListStream {
       switch (c) {
         case QUOTE:
           this.inString = true;
+          this.sawEscape = false;
           if (this.arrayDepth === 0 && this.expectKey && depth === this.matched + 1) {
             keyStart = i;
             this.keyParts = [];
           } else if (this.filtering && this.elemExpectKey && depth === this.arrayDepth + 1) {
             this.elemExpectKey = false;
             this.elemKeyStart = i;
-            this.pairKeyAt = this.rel(i, elemStart);
+            this.pairKey = -1;
+            this.valueAt = -1;
           }
           i++;
           break;
@@ -263,8 +284,10 @@ export class JsonListStream {
           if (this.keep && c === OPEN_OBJ && this.arrayDepth > 0 && depth === this.arrayDepth) {
             this.filtering = true;
             this.elemExpectKey = true;
-            this.pairDrop = false;
-            this.drops = [];
+            this.pairKey = -1;
+            this.valueAt = -1;
+            this.kept = [];
+            this.pairsSeen = 0;
           }
           this.openContainer(c, depth);
           i++;
@@ -287,8 +310,11 @@ export class JsonListStream {
             const d = this.containers.length;
             if (d === this.arrayDepth && this.elemInProgress) {
               // A container element closed: emit it.
-              // The last pair is dropped: the comma before it (or its run of dropped pairs) goes in keptText.
-              if (this.filtering && this.pairDrop) this.drop(this.pairKeyAt, this.rel(i - 1, elemStart));
+              if (this.filtering) {
+                // `{"a":1,}`: a comma with no pair after it (an empty `{}` has no pair at all).
+                if (this.elemExpectKey && this.kept.length + this.pairsSeen > 0) this.misplaced(COMMA, i - 1);
+                this.closePair(this.rel(i - 1, elemStart));
+              }
               this.emitElement(buf, elemStart, i);
               elemStart = -1;
             } else if (d < this.arrayDepth) {
@@ -312,10 +338,9 @@ export class JsonListStream {
             this.emitElement(buf, elemStart, i);
             elemStart = -1;
           } else if (this.filtering && depth === this.arrayDepth + 1) {
-            // End of a key/value pair of the element object: a dropped pair goes with its trailing comma.
-            const at = this.rel(i, elemStart);
-            if (this.pairDrop) this.drop(this.pairKeyAt, at + 1);
-            this.pairDrop = false;
+            // End of a key/value pair of the element object.
+            if (this.elemExpectKey) this.misplaced(c, i);
+            this.closePair(this.rel(i, elemStart));
             this.elemExpectKey = true;
           } else if (
             this.arrayDepth === 0 &&
@@ -329,6 +354,9 @@ export class JsonListStream {
           break;
         case COLON:
           if (this.arrayDepth === 0 && depth === this.matched + 1) this.expectKey = false;
+          else if (this.filtering && depth === this.arrayDepth + 1 && this.pairKey >= 0) {
+            this.valueAt = this.rel(i + 1, elemStart);
+          }
           i++;
           break;
         default:
@@ -352,6 +380,13 @@ export class JsonListStream {
     }
     if (restStart >= 0 && this.arrayDepth === 0) this.appendRest(buf.subarray(restStart, n));
     this.offset += n;
+  }
+
+  private misplaced(c: number, i: number): never {
+    throw new JsonStreamError(
+      `malformed JSON in element ${this.count} of '${this.keyPath.join('.')}': unexpected '${String.fromCharCode(c)}' at byte ${this.offset + i}`,
+      { offset: this.offset + i },
+    );
   }
 
   /** Finishes the document: throws JsonStreamError when it is truncated or malformed. */
@@ -380,6 +415,7 @@ export class JsonListStream {
     const n = buf.length;
     if (this.escapePending) {
       this.escapePending = false;
+      this.sawEscape = true;
       i++;
     }
     while (i < n) {
@@ -394,6 +430,7 @@ export class JsonListStream {
       if (q >= 0 && q < b) return q;
       if (b >= n) return -1;
       // Skip the backslash and the escaped byte.
+      this.sawEscape = true;
       if (b + 1 >= n) {
         this.escapePending = true;
         return -1;
@@ -446,29 +483,22 @@ export class JsonListStream {
   }
 
   private emitElement(buf: Buffer, start: number, end: number): void {
-    let text: string;
-    const drops = this.drops;
-    if (this.filtering && drops.length > 0) {
-      const whole =
-        this.elemParts.length === 0
-          ? buf.subarray(start, end)
-          : Buffer.concat([...this.elemParts, buf.subarray(Math.max(start, 0), end)]);
-      text = keptText(whole, drops);
-    } else if (this.elemParts.length === 0) {
-      text = buf.toString('utf8', start, end);
-    } else {
-      this.elemParts.push(buf.subarray(Math.max(start, 0), end));
-      text = Buffer.concat(this.elemParts).toString('utf8');
-    }
+    const parts = this.elemParts;
+    const whole =
+      parts.length === 0
+        ? buf.subarray(start, end)
+        : Buffer.concat([...parts, buf.subarray(Math.max(start, 0), end)]);
+    const filtering = this.filtering;
+    const kept = this.kept;
     this.elemParts = [];
     this.elemBytes = 0;
     this.elemInProgress = false;
     this.filtering = false;
     this.elemKeyStart = -1;
-    if (drops.length > 0) this.drops = [];
+    if (kept.length > 0) this.kept = [];
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      raw = filtering ? this.buildKept(whole, kept) : JSON.parse(whole.toString('utf8'));
     } catch (err) {
       throw new JsonStreamError(
         `malformed JSON in element ${this.count} of '${this.keyPath.join('.')}': ${(err as Error).message}`,
@@ -482,31 +512,77 @@ export class JsonListStream {
     this.onElement(raw, index);
   }
 
+  /** The element object made of its kept pairs only, decoded from `whole` (the element's bytes). */
+  private buildKept(whole: Buffer, kept: readonly number[]): Record<string, unknown> {
+    const names = (this.keep as KeySet).names;
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < kept.length; k += 3) {
+      const name = names[kept[k] as number] as string;
+      const from = kept[k + 1] as number;
+      if (from < 0) throw new SyntaxError(`expected ':' after key ${JSON.stringify(name)}`);
+      out[name] = decodeValue(whole, from, kept[k + 2] as number, name);
+    }
+    return out;
+  }
+
   private appendRest(part: Buffer): void {
     if (part.length > 0) this.restParts.push(Buffer.from(part));
   }
 }
 
-/** The text of `whole` without the [start, end) ranges in `drops` (ascending, disjoint). */
-function keptText(whole: Buffer, drops: readonly number[]): string {
-  let kept = whole.length;
-  for (let k = 0; k < drops.length; k += 2) kept -= (drops[k + 1] as number) - (drops[k] as number);
-  const out = Buffer.allocUnsafe(kept);
-  let from = 0;
-  let at = 0;
-  for (let k = 0; k < drops.length; k += 2) {
-    at += whole.copy(out, at, from, drops[k] as number);
-    from = drops[k + 1] as number;
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * One JSON value from `buf[from, end)` (surrounding whitespace allowed), as JSON.parse would decode it.
+ * Strings without escapes, numbers and literals are decoded here: they are nearly all the kept values, and
+ * one JSON.parse call per value would cost more than the decoding itself. Everything else goes to JSON.parse.
+ */
+function decodeValue(buf: Buffer, from: number, end: number, key: string): unknown {
+  let s = from;
+  let e = end;
+  while (s < e && isWhitespace(buf[s] as number)) s++;
+  while (e > s && isWhitespace(buf[e - 1] as number)) e--;
+  if (s >= e) throw new SyntaxError(`no value for key ${JSON.stringify(key)}`);
+  const c = buf[s] as number;
+  if (c === QUOTE) {
+    let plain = e - s >= 2 && buf[e - 1] === QUOTE;
+    for (let j = s + 1; plain && j < e - 1; j++) {
+      const b = buf[j] as number;
+      if (b === BACKSLASH || b === QUOTE || b < 0x20) plain = false;
+    }
+    if (plain) return buf.toString('utf8', s + 1, e - 1);
+  } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+    // Integers that fit a double exactly are summed here; anything else is checked against JSON's grammar
+    // first (Number() alone would accept `0x1f` or `-Infinity`).
+    if (e - s <= 15) {
+      let neg = false;
+      let j = s;
+      if (c === 0x2d) {
+        neg = true;
+        j++;
+      }
+      let v = 0;
+      let digits = 0;
+      for (; j < e; j++) {
+        const d = (buf[j] as number) - 0x30;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+        digits++;
+      }
+      if (j === e && digits > 0 && !(digits > 1 && buf[neg ? s + 1 : s] === 0x30)) return neg ? -v : v;
+    }
+    const text = buf.toString('latin1', s, e);
+    if (INTEGER.test(text) || NUMBER.test(text)) return Number(text);
+    throw new SyntaxError(`bad number ${JSON.stringify(text.slice(0, 40))} for key ${JSON.stringify(key)}`);
+  } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+    const text = buf.toString('latin1', s, e);
+    if (text === 'true') return true;
+    if (text === 'false') return false;
+    if (text === 'null') return null;
+    throw new SyntaxError(`bad literal ${JSON.stringify(text.slice(0, 40))} for key ${JSON.stringify(key)}`);
   }
-  at += whole.copy(out, at, from);
-  // Dropping the trailing pairs leaves the comma before them: `{"a":1,}` → `{"a":1}`.
-  let k = at - 2;
-  while (k > 0 && isWhitespace(out[k] as number)) k--;
-  if (out[k] === COMMA) {
-    out.copy(out, k, k + 1, at);
-    at--;
-  }
-  return out.toString('utf8', 0, at);
+  return JSON.parse(buf.toString('utf8', s, e));
 }
 
 /** Convenience for whole buffers (tests, small bodies). */

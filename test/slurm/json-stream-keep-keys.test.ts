@@ -77,4 +77,61 @@ describe('JsonListStream keepKeys', () => {
     const bad = Buffer.from('{"jobs":[{"job_id":1},{"job_id":tru}]}');
     expect(() => parseJsonList(bad, ['jobs'], () => {}, { keepKeys: KEYS })).toThrow(/element 1 of 'jobs'/);
   });
+
+  it('rejects what JSON.parse rejects in the pairs it keeps or skips', () => {
+    const bad = [
+      '{"job_id":1,,"x":2}',
+      '{"job_id":1,}',
+      '{"x":2,}',
+      '{"job_id" 1}',
+      '{"job_id":}',
+      '{"job_id":01}',
+      '{"job_id":-Infinity}',
+      '{"job_id":0x1f}',
+      '{"job_id":1.}',
+      '{"name":nul}',
+      '{"name":"a"b"}',
+    ];
+    for (const el of bad) {
+      const doc = Buffer.from(`{"jobs":[${el}]}`);
+      expect(() => JSON.parse(doc.toString())).toThrow();
+      // `"a"b"` leaves a quote open: the scanner then sees a truncated body, also a JsonStreamError.
+      expect(() => parseJsonList(doc, ['jobs'], () => {}, { keepKeys: KEYS }), el).toThrow(JsonStreamError);
+    }
+  });
+
+  it('decodes kept numbers, literals and strings exactly as JSON.parse does', () => {
+    const values = [
+      '0',
+      '-0',
+      '7',
+      '-12',
+      '123456789012345',
+      '1234567890123456789',
+      '1.5',
+      '-2.5e3',
+      '1E-7',
+      '9007199254740993',
+      'true',
+      'false',
+      'null',
+      '""',
+      '"plain"',
+      '"esc\\"aped\\n"',
+      '"\\u00e9t\\u00e9"',
+      '"ünïcødé ✓"',
+      '[1,"a"]',
+      '{"n":{"m":[]}}',
+    ];
+    for (const v of values) {
+      const doc = `{"jobs":[{"job_id": ${v} ,"skip":1,"name":${v}}]}`;
+      const got: unknown[] = [];
+      parseJsonList(Buffer.from(doc), ['jobs'], (raw) => got.push(raw), { keepKeys: KEYS });
+      const want = JSON.parse(doc).jobs[0];
+      expect(got[0], v).toEqual({ job_id: want.job_id, name: want.name });
+      if (typeof want.job_id !== 'object' || want.job_id === null) {
+        expect(Object.is((got[0] as { job_id: unknown }).job_id, want.job_id), v).toBe(true);
+      }
+    }
+  });
 });
