@@ -55,6 +55,9 @@ const parseAssociationRaw = fastParser(associationRaw);
 
 /** Comma list or array → trimmed non-empty strings. */
 export function list(value: string | readonly string[] | null | undefined): string[] {
+  // Most values are one plain name (a job's partition): no split/trim/filter arrays for those.
+  if (typeof value === 'string' && !value.includes(',') && value.trim() === value)
+    return value === '' ? [] : [value];
   const items = typeof value === 'string' ? value.split(',') : (value ?? []);
   return items.map((v) => v.trim()).filter((v) => v !== '');
 }
@@ -123,9 +126,11 @@ function jobDisplayId(ids: JobIds): string {
 /** GPUs from `tres_per_node`/`tres_per_job` (`gres/gpu:h100:2`, older `gres:gpu:2`), when TRES strings lack them. */
 function gpusFromTresPer(perNode: string, perJob: string, nodeCount: number): number | null {
   const count = (s: string) =>
-    parseGres(s.replace(/(^|,)gres[/:]/g, '$1'))
-      .filter((g) => g.name === 'gpu')
-      .reduce<number | null>((sum, g) => (sum ?? 0) + g.count, null);
+    s === ''
+      ? null
+      : parseGres(s.replace(/(^|,)gres[/:]/g, '$1'))
+          .filter((g) => g.name === 'gpu')
+          .reduce<number | null>((sum, g) => (sum ?? 0) + g.count, null);
   const job = count(perJob);
   if (job !== null) return job;
   const node = count(perNode);

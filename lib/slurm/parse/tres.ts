@@ -2,6 +2,8 @@
  * TRES strings (`cpu=4,mem=8G,node=1,billing=4,gres/gpu=2,gres/gpu:h100=2`) → `{key: value}` with memory-like
  * values in bytes. Hand-written: it is a Slurm-specific format.
  */
+
+import { memoByString } from './memo.js';
 import { parseMemory } from './memory.js';
 
 /** Keys whose value is a memory quantity (Slurm prints them with a unit suffix; bare = MiB). */
@@ -17,9 +19,16 @@ function parseCount(text: string): number | null {
 
 export type TresCounts = Record<string, number>;
 
-export function parseTres(text: string | null | undefined): TresCounts {
+const EMPTY: TresCounts = Object.freeze({});
+const parseTresText = memoByString(parseTresUncached);
+
+/** The counts of a TRES string; the result is shared (frozen) between equal strings. */
+export function parseTres(text: string | null | undefined): Readonly<TresCounts> {
+  return text ? parseTresText(text) : EMPTY;
+}
+
+function parseTresUncached(text: string): TresCounts {
   const out: TresCounts = {};
-  if (!text) return out;
   for (const part of text.split(',')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
@@ -35,8 +44,19 @@ export function parseTres(text: string | null | undefined): TresCounts {
  * GPUs in a TRES map: the untyped `gres/gpu` total when present (Slurm prints it next to typed entries),
  * else the sum of typed `gres/gpu:<type>` entries; null when none is present.
  */
-export function gpusFromTres(tres: TresCounts): number | null {
+export function gpusFromTres(tres: Readonly<TresCounts>): number | null {
   if (tres['gres/gpu'] !== undefined) return tres['gres/gpu'];
+  // Parsed TRES maps are shared between jobs (memo): the sum is computed once per map.
+  const known = gpuSums.get(tres);
+  if (known !== undefined) return known.sum;
+  const sum = sumTypedGpus(tres);
+  if (Object.isFrozen(tres)) gpuSums.set(tres, { sum });
+  return sum;
+}
+
+const gpuSums = new WeakMap<object, { sum: number | null }>();
+
+function sumTypedGpus(tres: Readonly<TresCounts>): number | null {
   let sum: number | null = null;
   for (const [key, value] of Object.entries(tres)) {
     if (key.startsWith('gres/gpu:')) sum = (sum ?? 0) + value;
