@@ -41,44 +41,55 @@ export interface AssembleOptions {
   log: Logger;
 }
 
-function sampleKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/**
+ * Orders label sets: the values of the family's label names, taken in name order (a missing label first).
+ * Equal label sets compare 0, which is how duplicates are found after sorting — no key string per series.
+ */
+function compareLabels(names: readonly string[]): (a: Sample, b: Sample) => number {
+  return (a, b) => {
+    for (const n of names) {
+      const x = a.labels[n];
+      const y = b.labels[n];
+      if (x === y) continue;
+      if (x === undefined) return -1;
+      if (y === undefined) return 1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
 }
 
 export function assembleFamilies(outputs: readonly CollectorOutput[], opts: AssembleOptions): MetricFamily[] {
   const { cluster, naming, log } = opts;
   const constLabels = opts.labels?.const ?? {};
-  // `keyed` keeps each sample's key for the final sort: computing it once instead of twice saves one string per
-  // series (~100k at scale) and half of sampleKey's CPU (benchmark, docs/performance.md).
-  const merged = new Map<string, { family: MetricFamily; keys: Set<string>; keyed: [string, Sample][] }>();
-  const add = (f: MetricFamily, extra: Record<string, string>): number => {
+  const merged = new Map<string, { family: MetricFamily }>();
+  const add = (
+    f: MetricFamily,
+    extra: Record<string, string>,
+    shared: Map<object, Record<string, string>>,
+  ) => {
     let entry = merged.get(f.name);
     if (entry && entry.family.type !== f.type) {
       log.warn('metric emitted with two types; keeping the first', { metric: f.name });
       return 0;
     }
     if (!entry) {
-      entry = {
-        family: { name: f.name, type: f.type, help: f.help, samples: [] },
-        keys: new Set(),
-        keyed: [],
-      };
+      entry = { family: { name: f.name, type: f.type, help: f.help, samples: [] } };
       merged.set(f.name, entry);
     }
-    let n = 0;
+    const samples = entry.family.samples as Sample[];
     for (const s of f.samples) {
-      const labels: Record<string, string> = { cluster, ...extra, ...s.labels };
-      labels.cluster = cluster;
-      const key = sampleKey(labels);
-      if (entry.keys.has(key)) {
-        log.warn('duplicate series dropped', { metric: f.name });
-        continue;
+      // Collectors share one labels object between the families of an entity (the 4 metrics of one user ×
+      // state, the series of one node): the labelled copy is shared the same way (~100k series at scale).
+      let labels = shared.get(s.labels);
+      if (labels === undefined) {
+        labels = { cluster, ...extra, ...s.labels };
+        labels.cluster = cluster;
+        shared.set(s.labels, labels);
       }
-      entry.keys.add(key);
-      entry.keyed.push([key, { labels, value: s.value }]);
-      n += 1;
+      samples.push({ labels, value: s.value });
     }
-    return n;
+    return f.samples.length;
   };
 
   const dropped: Sample[] = [];
@@ -86,8 +97,9 @@ export function assembleFamilies(outputs: readonly CollectorOutput[], opts: Asse
     if (families) {
       const keep = compileFilter(opts.filters?.[name]);
       const extra = { ...constLabels, ...opts.labels?.perCollector?.[name] };
+      const shared = new Map<object, Record<string, string>>();
       let series = 0;
-      for (const f of applyNaming(families, naming)) if (keep(f.name)) series += add(f, extra);
+      for (const f of applyNaming(families, naming)) if (keep(f.name)) series += add(f, extra, shared);
       status.series = series;
     }
     if (d !== undefined && status.ok && !status.skipped) {
@@ -99,13 +111,26 @@ export function assembleFamilies(outputs: readonly CollectorOutput[], opts: Asse
     add(
       { name: SERIES_DROPPED.name, type: 'gauge', help: SERIES_DROPPED.help, samples: dropped },
       constLabels,
+      new Map(),
     );
   }
 
   const entries = [...merged.values()].sort((a, b) => (a.family.name < b.family.name ? -1 : 1));
-  for (const e of entries) {
-    e.keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    e.family.samples = e.keyed.map(([, s]) => s);
+  for (const { family } of entries) {
+    const names = new Set<string>();
+    for (const s of family.samples) for (const n in s.labels) names.add(n);
+    const compare = compareLabels([...names].sort());
+    // Stable sort: of equal label sets the first added stays, as before; later ones are duplicates.
+    const sorted = (family.samples as Sample[]).sort(compare);
+    let kept = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      if (kept > 0 && compare(sorted[kept - 1] as Sample, sorted[i] as Sample) === 0) {
+        log.warn('duplicate series dropped', { metric: family.name });
+        continue;
+      }
+      sorted[kept++] = sorted[i] as Sample;
+    }
+    sorted.length = kept;
   }
   return entries.map((e) => e.family);
 }

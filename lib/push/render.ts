@@ -2,8 +2,8 @@
  * Turns collector families into a fresh prom-client registry plus its exposition text (0.0.4), rendered once
  * and shared by every push target.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
-import type { MetricFamily } from '../collectors/types.js';
+import { Registry } from 'prom-client';
+import type { MetricFamily, Sample } from '../collectors/types.js';
 
 export interface RenderOptions {
   /** Labels added to every sample (a sample's own non-empty value wins). */
@@ -22,12 +22,32 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
+ * A prom-client metric backed by a family's samples. prom-client's Gauge/Counter keep their own copy of every
+ * series (a labels hash string and a value object each: ~25 MB at 100k series, docs/performance.md); the
+ * Registry only needs `name` and `get()`, so it renders these directly, with its own escaping and number
+ * formatting.
+ */
+interface FamilyMetric {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  aggregator: 'sum';
+  get(): { name: string; help: string; type: 'gauge' | 'counter'; aggregator: 'sum'; values: Sample[] };
+}
+
+function familyMetric(name: string, help: string, type: 'gauge' | 'counter', values: Sample[]): FamilyMetric {
+  const got = { name, help, type, aggregator: 'sum' as const, values };
+  return { name, help, type, aggregator: 'sum', get: () => got };
+}
+
+/**
  * Builds a NEW registry per call (never prom-client's global `register`: warm Lambda containers reuse modules
  * and a second registration of the same name would throw) and renders it.
  *
  * Label values that are empty are dropped: Prometheus treats `l=""` as "no label l", and keeping both forms
  * would render two lines for one series (the Pushgateway rejects that). Families of the same name and type
- * are merged; the same name with another type is a collector bug and throws.
+ * are merged; the same name with another type is a collector bug and throws. Samples with the same label set
+ * are one series, as prom-client's own metrics make them: a gauge keeps the last value, a counter the sum.
  */
 export async function renderFamilies(
   families: readonly MetricFamily[],
@@ -36,19 +56,24 @@ export async function renderFamilies(
   const registry = new Registry();
   const merged = mergeFamilies(families);
   const constLabels = nonEmpty(opts.constLabels ?? {});
+  const hasConst = Object.keys(constLabels).length > 0;
   for (const family of merged.values()) {
     if (!METRIC_NAME.test(family.name)) {
       throw new Error(`metric name ${JSON.stringify(family.name)} is not a valid Prometheus metric name`);
     }
     const labelNames = new Set<string>(Object.keys(constLabels));
-    // prom-client keeps the labels object it is given: reuse the sample's own when nothing changes (no const
-    // labels, no empty value) instead of copying ~100k objects at scale (benchmark, docs/performance.md).
-    const hasConst = Object.keys(constLabels).length > 0;
-    const samples = family.samples.map((s) => ({
-      labels: !hasConst && !hasEmptyValue(s.labels) ? s.labels : { ...constLabels, ...nonEmpty(s.labels) },
-      value: s.value,
-    }));
-    for (const s of samples) for (const name of Object.keys(s.labels)) labelNames.add(name);
+    // The sample itself when nothing changes (no const labels, no empty value): copying ~100k samples at scale
+    // is what this avoids.
+    const withLabels: Sample[] = [];
+    for (const s of family.samples) {
+      // Counters are absolute totals here: one that is not representable (Infinity, negative) is skipped rather
+      // than failing the whole exposition (prom-client's Counter refuses them too).
+      if (family.type === 'counter' && (!Number.isFinite(s.value) || s.value < 0)) continue;
+      const labels =
+        !hasConst && !hasEmptyValue(s.labels) ? s.labels : { ...constLabels, ...nonEmpty(s.labels) };
+      for (const name in labels) labelNames.add(name);
+      withLabels.push(labels === s.labels ? s : { labels, value: s.value });
+    }
     for (const name of labelNames) {
       if (!LABEL_NAME.test(name) || name.startsWith('__')) {
         throw new Error(
@@ -56,27 +81,41 @@ export async function renderFamilies(
         );
       }
     }
-    const config = {
-      name: family.name,
-      help: family.help,
-      labelNames: [...labelNames],
-      registers: [registry],
-    };
-    if (family.type === 'counter') {
-      const counter = new Counter(config);
-      for (const s of samples) {
-        // prom-client counters only `inc` and refuse Infinity/negatives; a counter sample is an absolute total,
-        // so a non-representable one is skipped rather than failing the whole exposition.
-        if (!Number.isFinite(s.value) || s.value < 0) continue;
-        counter.inc(s.labels, s.value);
-      }
-    } else {
-      const gauge = new Gauge(config);
-      for (const s of samples) gauge.set(s.labels, s.value);
-    }
+    const values = uniqueSeries(withLabels, [...labelNames].sort(), family.type);
+    registry.registerMetric(familyMetric(family.name, family.help, family.type, values) as never);
   }
   const text = fixSpecialValues(await registry.metrics());
   return { registry, text, series: countSampleLines(text) };
+}
+
+/**
+ * One sample per label set (in first-seen order): a gauge keeps the last value, a counter sums. The key is the
+ * label values in `names` order; a value containing a separator (NUL, or SOH that marks a missing label)
+ * switches to a JSON key, so keys never collide. The keys live only while this runs.
+ */
+function uniqueSeries(samples: Sample[], names: readonly string[], type: 'gauge' | 'counter'): Sample[] {
+  if (samples.length < 2) return samples;
+  const at = new Map<string, number>();
+  const out: Sample[] = [];
+  for (const s of samples) {
+    let key = '';
+    let json = false;
+    for (const n of names) {
+      const v = s.labels[n];
+      if (v !== undefined && (v.includes('\u0000') || v.includes('\u0001'))) json = true;
+      key += v === undefined ? '\u0001\u0000' : `${v}\u0000`;
+    }
+    if (json) key = `\u0000${JSON.stringify(names.map((n) => s.labels[n] ?? null))}`;
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.length);
+      out.push(s);
+    } else {
+      const prev = out[i] as Sample;
+      out[i] = { labels: prev.labels, value: type === 'counter' ? prev.value + s.value : s.value };
+    }
+  }
+  return out;
 }
 
 /** prom-client 15 prints NaN as `Nan`; Prometheus spells it `NaN` (parsers are lenient, humans and diffs aren't). */

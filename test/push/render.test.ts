@@ -196,4 +196,41 @@ describe('renderFamilies', () => {
       value: 19_999,
     });
   });
+
+  it('makes one series of samples with the same label set: a gauge keeps the last value, a counter the sum', async () => {
+    const { text, series } = await renderFamilies([
+      family('m_g', 'gauge', [
+        { labels: { a: '1', b: 'x' }, value: 1 },
+        { labels: { b: 'x', a: '1' }, value: 5 },
+        { labels: { a: '1' }, value: 7 },
+        { labels: { a: '1', b: '' }, value: 8 },
+      ]),
+      family('m_c', 'counter', [
+        { labels: { a: '1' }, value: 2 },
+        { labels: { a: '1' }, value: 3 },
+      ]),
+      family('m_c', 'counter', [{ labels: { a: '1' }, value: 4 }]),
+    ]);
+    const parsed = parseExposition(text);
+    // {a=1,b=x} twice (key order differs) → 5; {a=1} and {a=1,b=""} are the same series → 8.
+    expect(parsed.samples.filter((s) => s.name === 'm_g')).toEqual([
+      { name: 'm_g', labels: { a: '1', b: 'x' }, value: 5 },
+      { name: 'm_g', labels: { a: '1' }, value: 8 },
+    ]);
+    expect(parsed.samples.filter((s) => s.name === 'm_c')).toEqual([
+      { name: 'm_c', labels: { a: '1' }, value: 9 },
+    ]);
+    expect(series).toBe(3);
+  });
+
+  it('never merges label sets that differ only around its key separators', async () => {
+    const values = ['\u0001', '', 'a\u0000b', 'a', 'b', '\u0000', 'a\u0000', '\u0001\u0000'];
+    const samples = values.flatMap((x, i) =>
+      values.map((y, j) => ({ labels: { x, y, i: String(i), j: String(j) }, value: i * 10 + j })),
+    );
+    const stripped = samples.map((s) => ({ labels: { x: s.labels.x, y: s.labels.y }, value: s.value }));
+    const { series } = await renderFamilies([family('m_sep', 'gauge', stripped)]);
+    const distinct = new Set(stripped.map((s) => JSON.stringify([s.labels.x || null, s.labels.y || null])));
+    expect(series).toBe(distinct.size);
+  });
 });
