@@ -108,22 +108,29 @@ export const jobsCollector: Collector = {
     const age = { sum: 0, count: 0, max: 0 };
     const run = { sum: 0, count: 0, max: 0 };
 
-    // Aggregates by dimension → state → value, emitted at finish (nested maps: no key-joining pitfalls).
-    const aggs = new Map<Dim, Map<string, Map<string, Totals>>>(DIMS.map((d) => [d, new Map()]));
-    const add = (d: Dim, v: string, state: string, j: SlurmJob): void => {
-      const byState = aggs.get(d) as Map<string, Map<string, Totals>>;
-      let byValue = byState.get(state);
-      if (!byValue) {
-        byValue = new Map();
-        byState.set(state, byValue);
+    // Aggregates by dimension → value → state index, emitted at finish. One Map lookup per dimension and job
+    // (the state is an array index): this runs 100k+ times per invocation.
+    const stateIndex = new Map<string, number>();
+    const stateNames: string[] = [];
+    const aggs: Record<Dim, Map<string, (Totals | undefined)[]>> = {
+      user: new Map(),
+      account: new Map(),
+      partition: new Map(),
+      qos: new Map(),
+    };
+    const add = (m: Map<string, (Totals | undefined)[]>, v: string, si: number, j: SlurmJob): void => {
+      let row = m.get(v);
+      if (!row) {
+        row = [];
+        m.set(v, row);
       }
-      const t = byValue.get(v);
+      const t = row[si];
       if (t) {
         t.count += 1;
         t.cpus += j.cpus;
         t.memory += j.memoryBytes ?? 0;
         t.gpus += j.gpus;
-      } else byValue.set(v, { count: 1, cpus: j.cpus, memory: j.memoryBytes ?? 0, gpus: j.gpus });
+      } else row[si] = { count: 1, cpus: j.cpus, memory: j.memoryBytes ?? 0, gpus: j.gpus };
     };
 
     return {
@@ -133,13 +140,18 @@ export const jobsCollector: Collector = {
         b.inc('slurm_jobs', { state });
         for (const f of j.flags.length > 1 ? new Set(j.flags) : j.flags)
           b.inc('slurm_jobs_with_flag', { flag: f });
-        add('user', j.user, state, j);
-        add('account', j.account, state, j);
-        add('qos', j.qos, state, j);
+        let si = stateIndex.get(state);
+        if (si === undefined) {
+          si = stateNames.push(state) - 1;
+          stateIndex.set(state, si);
+        }
+        add(aggs.user, j.user, si, j);
+        add(aggs.account, j.account, si, j);
+        add(aggs.qos, j.qos, si, j);
         // A multi-partition pending job counts in each partition it may run in.
-        if (j.partitions.length === 0) add('partition', '', state, j);
-        else if (j.partitions.length === 1) add('partition', j.partitions[0] as string, state, j);
-        else for (const p of new Set(j.partitions)) add('partition', p, state, j);
+        if (j.partitions.length === 0) add(aggs.partition, '', si, j);
+        else if (j.partitions.length === 1) add(aggs.partition, j.partitions[0] as string, si, j);
+        else for (const p of new Set(j.partitions)) add(aggs.partition, p, si, j);
         if (state === 'PENDING') {
           b.inc('slurm_jobs_pending_by_reason', { reason: j.reason });
           if (j.submitTime !== null && j.submitTime > 0) {
@@ -157,10 +169,12 @@ export const jobsCollector: Collector = {
         if (ctx.options.perJob) emitJobSeries(b, budget, j);
       },
       finish() {
-        for (const [d, byState] of aggs) {
-          for (const [state, byValue] of byState) {
-            for (const [v, t] of byValue) {
-              const l = { [d]: v, state };
+        for (const d of DIMS) {
+          for (const [v, row] of aggs[d]) {
+            for (let si = 0; si < row.length; si++) {
+              const t = row[si];
+              if (t === undefined) continue;
+              const l = { [d]: v, state: stateNames[si] as string };
               b.set(`slurm_${d}_jobs`, l, t.count);
               b.set(`slurm_${d}_jobs_cpus`, l, t.cpus);
               b.set(`slurm_${d}_jobs_memory_bytes`, l, t.memory);

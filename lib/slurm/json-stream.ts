@@ -567,21 +567,27 @@ export class JsonListStream {
 
   private emitElement(buf: Buffer, start: number, end: number): void {
     const parts = this.elemParts;
-    const whole =
-      parts.length === 0
-        ? buf.subarray(start, end)
-        : Buffer.concat([...parts, buf.subarray(Math.max(start, 0), end)]);
+    // The element's bytes: `src[base, base+len)` — straight from the chunk unless it began in an earlier one.
+    let src = buf;
+    let base = start;
+    let len = end - start;
+    if (parts.length > 0) {
+      src = Buffer.concat([...parts, buf.subarray(Math.max(start, 0), end)]);
+      base = 0;
+      len = src.length;
+      this.elemParts = [];
+    }
     const filtering = this.filtering;
-    const kept = this.kept;
-    this.elemParts = [];
     this.elemBytes = 0;
     this.elemInProgress = false;
     this.filtering = false;
     this.elemKeyStart = -1;
-    if (kept.length > 0) this.kept = [];
     let raw: unknown;
     try {
-      raw = filtering ? this.buildKept(whole, kept) : JSON.parse(whole.toString('utf8'));
+      // `kept` is read before the next element starts reusing it.
+      raw = filtering
+        ? this.buildKept(src, base, this.kept)
+        : JSON.parse(src.toString('utf8', base, base + len));
     } catch (err) {
       throw new JsonStreamError(
         `malformed JSON in element ${this.count} of '${this.keyPath.join('.')}': ${(err as Error).message}`,
@@ -595,8 +601,8 @@ export class JsonListStream {
     this.onElement(raw, index);
   }
 
-  /** The element object made of its kept pairs only, decoded from `whole` (the element's bytes). */
-  private buildKept(whole: Buffer, kept: readonly number[]): Record<string, unknown> {
+  /** The element object made of its kept pairs only, decoded from `src` (the element starts at `base`). */
+  private buildKept(src: Buffer, base: number, kept: readonly number[]): Record<string, unknown> {
     const keep = this.keep as KeySet;
     const names = keep.names;
     const out = { ...keep.template } as Record<string, unknown>;
@@ -604,7 +610,7 @@ export class JsonListStream {
       const name = names[kept[k] as number] as string;
       const from = kept[k + 1] as number;
       if (from < 0) throw new SyntaxError(`expected ':' after key ${JSON.stringify(name)}`);
-      out[name] = decodeValue(whole, from, kept[k + 2] as number, name);
+      out[name] = decodeValue(src, base + from, base + (kept[k + 2] as number), name);
     }
     return out;
   }
