@@ -127,21 +127,23 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<RunColl
       await runAll(opts, meta, cluster, slots, statuses, outputs, runAbort.signal, started, log);
     }
 
-    const families = assembleFamilies(
-      slots.map((s) => ({
-        name: s.collector.name,
-        families: outputs.get(s.collector.name),
-        status: statuses.get(s.collector.name) as CollectorStatus,
-        dropped: s.run?.dropped?.(),
-      })),
-      {
-        cluster,
-        naming,
-        log,
-        ...(opts.labels ? { labels: opts.labels } : {}),
-        ...(opts.filters ? { filters: opts.filters } : {}),
-      },
-    );
+    const collected = slots.map((s) => ({
+      name: s.collector.name,
+      families: outputs.get(s.collector.name),
+      status: statuses.get(s.collector.name) as CollectorStatus,
+      dropped: s.run?.dropped?.(),
+    }));
+    // The collectors' own state (aggregation maps, builders) is not needed any more: drop it before the
+    // labelled copies are made, whatever may still hold a slot (an abort reason's stack keeps closures alive).
+    for (const s of slots) s.run = null;
+    outputs.clear();
+    const families = assembleFamilies(collected, {
+      cluster,
+      naming,
+      log,
+      ...(opts.labels ? { labels: opts.labels } : {}),
+      ...(opts.filters ? { filters: opts.filters } : {}),
+    });
     return {
       families,
       statuses: opts.collectors.map((c) => statuses.get(c.name) as CollectorStatus),
@@ -243,7 +245,13 @@ async function runAll(
           const f = fetches.get(ep);
           if (!f) continue;
           f.waiting -= 1;
-          if (f.waiting === 0) f.abort.abort(new TimeoutError(`no collector waits for ${ep} any more`));
+          if (f.waiting === 0) {
+            const reason = new TimeoutError(`no collector waits for ${ep} any more`);
+            // Reading the stack formats it now: an unformatted one holds every frame's closure (and with it the
+            // collectors' data) for as long as the aborted signal lives.
+            void reason.stack;
+            f.abort.abort(reason);
+          }
         }
       };
       try {
