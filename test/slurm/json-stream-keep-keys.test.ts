@@ -37,7 +37,8 @@ const DOC = `{"meta":{"x":1},"jobs":[
   {},
   {"job\\u005fid":6,"é":"unicode ✓","nested":{"name":"deep"}},
   7, "str,}", [1,{"job_id":8}], null,
-  {"job_id":9}
+  {"job_id":9},
+  {"job_id":{"set":true,"infinite":false,"number":10},"name":["a","b,c"],"cpus":[ ],"skip":{"x":[1,{"y":"}"}]},"é":{"k\\u0041":[]}}
 ],"errors":[]}`;
 
 describe('JsonListStream keepKeys', () => {
@@ -89,6 +90,12 @@ describe('JsonListStream keepKeys', () => {
       '{"job_id":-Infinity}',
       '{"job_id":0x1f}',
       '{"job_id":1.}',
+      '{"job_id":[1,]}',
+      '{"job_id":{"a":tru}}',
+      '{"job_id":[1 2]}',
+      '{"job_id":{"a" 1}}',
+      '{"job_id":{"a":1,}}',
+      '{"job_id":{"a":1}]}',
       '{"name":nul}',
       '{"name":"a"b"}',
     ];
@@ -121,6 +128,18 @@ describe('JsonListStream keepKeys', () => {
       '"\\u00e9t\\u00e9"',
       '"ünïcødé ✓"',
       '[1,"a"]',
+      '{"set":true,"infinite":false,"number":5}',
+      '["RUNNING","COMPLETING"]',
+      '[]',
+      '{}',
+      '{ "a" : "x,y" , "b" : null }',
+      '[1, 2 ,3]',
+      '{"__proto__":1}',
+      '{"a":[1,2]}',
+      '[{"a":1}]',
+      '{"k\\u0041":1}',
+      '["a\\"b"]',
+      '{"a":1,"a":2}',
       '{"n":{"m":[]}}',
     ];
     for (const v of values) {
