@@ -226,13 +226,14 @@ async function collectAndPush(
     ...result.families,
     ...withBaseLabels(self, { ...config.metrics.const_labels, cluster: result.cluster }),
   ];
+  const targetType = req.dryRun ? 'stdout' : (req.target ?? config.push.type);
   const rendered = await withSpan('render', { 'metrics.families': families.length }, async (span) => {
-    const r = await renderFamilies(families);
+    // Remote write encodes from the registry: no exposition text to build.
+    const r = await renderFamilies(families, { text: targetType !== 'remote_write' });
     span.setAttribute('metrics.series', r.series);
     return r;
   });
 
-  const targetType = req.dryRun ? 'stdout' : (req.target ?? config.push.type);
   let push: PushResult | undefined;
   let pushError: unknown;
   try {

@@ -59,40 +59,59 @@ export interface WriteMetadata {
 const METRIC_TYPE: Record<string, number> = { counter: 1, gauge: 2, histogram: 3, summary: 5 };
 
 /**
- * Series of a prom-client registry (via `getMetricsAsJSON()`, which also covers histograms/summaries):
- * `__name__` = metricName ?? name, labels stringified, empty values dropped, `extra` labels (job, grouping)
- * override same-named sample labels (as the Pushgateway's grouping key does), sorted by name (byte order).
+ * Series of a prom-client registry (via `getMetricsAsJSON()`, which also covers histograms/summaries) in
+ * batches of at most `max` samples, built as they are sent (at 100k series, building every label array first
+ * held ~20 MB): `__name__` = metricName ?? name, labels stringified, empty values dropped, `extra` labels (job,
+ * grouping) override same-named sample labels (as the Pushgateway's grouping key does), sorted by name (byte
+ * order). Each batch carries the metadata of the families it holds (unless `withMetadata` is false).
  */
-export async function seriesFromRegistry(
+export async function seriesBatches(
   registry: PushPayload['registry'],
   extra: Record<string, string>,
-): Promise<{ series: WriteSeries[]; metadata: WriteMetadata[]; familyOf: string[] }> {
-  const series: WriteSeries[] = [];
-  const familyOf: string[] = [];
-  const metadata: WriteMetadata[] = [];
+  max: number,
+  withMetadata = true,
+): Promise<{ total: number; batches: Iterable<{ series: WriteSeries[]; metadata: WriteMetadata[] }> }> {
+  const metrics = await registry.getMetricsAsJSON();
   const extraPairs = Object.entries(extra).filter(([, v]) => v !== '');
   const extraNames = new Set(extraPairs.map(([k]) => k));
-  for (const metric of await registry.getMetricsAsJSON()) {
-    metadata.push({ type: METRIC_TYPE[metric.type] ?? 0, name: metric.name, help: metric.help });
-    for (const v of metric.values as {
-      value: number;
-      labels: Record<string, unknown>;
-      metricName?: string;
-    }[]) {
-      // Plain arrays, no Map per series: this runs for every sample (100k+).
-      const labels: [string, string][] = [['__name__', v.metricName ?? metric.name]];
-      for (const k in v.labels) {
-        if (k === '__name__' || extraNames.has(k)) continue;
-        const value = formatLabel(v.labels[k]);
-        if (value !== '') labels.push([k, value]);
+  let total = 0;
+  for (const m of metrics) total += m.values.length;
+  function* batches(): Generator<{ series: WriteSeries[]; metadata: WriteMetadata[] }> {
+    let series: WriteSeries[] = [];
+    let metadata: WriteMetadata[] = [];
+    for (const metric of metrics) {
+      const meta = { type: METRIC_TYPE[metric.type] ?? 0, name: metric.name, help: metric.help };
+      let described = false;
+      for (const v of metric.values as {
+        value: number;
+        labels: Record<string, unknown>;
+        metricName?: string;
+      }[]) {
+        // Plain arrays, no Map per series: this runs for every sample (100k+).
+        const labels: [string, string][] = [['__name__', v.metricName ?? metric.name]];
+        for (const k in v.labels) {
+          if (k === '__name__' || extraNames.has(k)) continue;
+          const value = formatLabel(v.labels[k]);
+          if (value !== '') labels.push([k, value]);
+        }
+        for (const pair of extraPairs) labels.push(pair);
+        labels.sort(byName);
+        series.push({ labels, value: v.value });
+        if (withMetadata && !described) {
+          metadata.push(meta);
+          described = true;
+        }
+        if (series.length >= max) {
+          yield { series, metadata };
+          series = [];
+          metadata = [];
+          described = false;
+        }
       }
-      for (const pair of extraPairs) labels.push(pair);
-      labels.sort(byName);
-      series.push({ labels, value: v.value });
-      familyOf.push(metric.name);
     }
+    if (series.length > 0) yield { series, metadata };
   }
-  return { series, metadata, familyOf };
+  return { total, batches: batches() };
 }
 
 /** Encodes a `prometheus.WriteRequest` (prompb/remote.proto + types.proto field numbers). */
@@ -168,26 +187,20 @@ export class RemoteWriteTarget implements PushTarget {
     const started = performance.now();
     const o = this.options;
     const extra: Record<string, string> = { ...payload.grouping, ...(o.job ? { job: o.job } : {}) };
-    const { series, metadata, familyOf } = await seriesFromRegistry(payload.registry, extra);
     const max = Math.max(1, o.maxSamplesPerRequest ?? 2000);
-    const batches: { series: WriteSeries[]; metadata: WriteMetadata[] }[] = [];
-    for (let i = 0; i < series.length; i += max) {
-      const names = new Set(familyOf.slice(i, i + max));
-      batches.push({
-        series: series.slice(i, i + max),
-        metadata: o.sendMetadata === false ? [] : metadata.filter((m) => names.has(m.name)),
-      });
-    }
+    const { total, batches } = await seriesBatches(payload.registry, extra, max, o.sendMetadata !== false);
+    const pending = batches[Symbol.iterator]();
+    let sent = 0;
     let accepted = 0;
     let rejected = 0;
     let requests = 0;
     let bytes = 0;
     let status = 0;
     const failures: PushError[] = [];
-    let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        const batch = batches[next++] as (typeof batches)[number];
+      for (let item = pending.next(); !item.done; item = pending.next()) {
+        const batch = item.value;
+        sent++;
         const body = snappy.compress(encodeWriteRequest(batch.series, payload.timestampMs, batch.metadata));
         bytes += body.byteLength;
         try {
@@ -217,11 +230,11 @@ export class RemoteWriteTarget implements PushTarget {
         }
       }
     };
-    const workers = Math.max(1, Math.min(o.concurrency ?? 2, batches.length));
+    const workers = Math.max(1, Math.min(o.concurrency ?? 2, Math.ceil(total / max)));
     await Promise.all(Array.from({ length: workers }, worker));
     const result: PushResult = {
       target: 'remote_write',
-      series: series.length,
+      series: total,
       bytes,
       durationMs: performance.now() - started,
       status,
@@ -232,9 +245,7 @@ export class RemoteWriteTarget implements PushTarget {
     const first = failures[0];
     if (first) {
       throw new PushError(
-        `remote write to ${this.safeUrl()}: ${failures.length} of ${batches.length} batch${
-          batches.length === 1 ? '' : 'es'
-        } failed (${rejected} samples rejected, ${accepted} accepted): ${first.message}`,
+        `remote write to ${this.safeUrl()}: ${failures.length} of ${sent} batch${sent === 1 ? '' : 'es'} failed (${rejected} samples rejected, ${accepted} accepted): ${first.message}`,
         {
           target: 'remote_write',
           status: first.status,

@@ -8,11 +8,16 @@ import type { MetricFamily, Sample } from '../collectors/types.js';
 export interface RenderOptions {
   /** Labels added to every sample (a sample's own non-empty value wins). */
   constLabels?: Record<string, string>;
+  /**
+   * Render the exposition text (default true). Remote write reads the registry only: at 100k series the text
+   * is ~8 MB and a tenth of the run's CPU, so it is skipped there (`text` is then '').
+   */
+  text?: boolean;
 }
 
 export interface Rendered {
   registry: Registry;
-  /** Exposition text 0.0.4, ends with `\n`. */
+  /** Exposition text 0.0.4, ends with `\n` ('' when rendered with `text: false`). */
   text: string;
   /** Number of samples (series) in the registry. */
   series: number;
@@ -57,6 +62,8 @@ export async function renderFamilies(
   const merged = mergeFamilies(families);
   const constLabels = nonEmpty(opts.constLabels ?? {});
   const hasConst = Object.keys(constLabels).length > 0;
+  // Every value is one sample line of the text.
+  let series = 0;
   for (const family of merged.values()) {
     if (!METRIC_NAME.test(family.name)) {
       throw new Error(`metric name ${JSON.stringify(family.name)} is not a valid Prometheus metric name`);
@@ -82,10 +89,12 @@ export async function renderFamilies(
       }
     }
     const values = uniqueSeries(withLabels, [...labelNames].sort(), family.type);
+    series += values.length;
     registry.registerMetric(familyMetric(family.name, family.help, family.type, values) as never);
   }
+  if (opts.text === false) return { registry, text: '', series };
   const text = fixSpecialValues(await registry.metrics());
-  return { registry, text, series: countSampleLines(text) };
+  return { registry, text, series };
 }
 
 /**
@@ -154,17 +163,4 @@ function nonEmpty(labels: Record<string, string>): Record<string, string> {
   for (const [k, v] of Object.entries(labels))
     if (v !== '' && v !== undefined && v !== null) out[k] = String(v);
   return out;
-}
-
-/** Every non-blank, non-`#` line is one series (label values never contain a raw newline). */
-function countSampleLines(text: string): number {
-  let n = 0;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    if (end > start && text.charCodeAt(start) !== 35 /* # */) n++;
-    start = end + 1;
-  }
-  return n;
 }

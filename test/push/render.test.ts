@@ -233,4 +233,24 @@ describe('renderFamilies', () => {
     const distinct = new Set(stripped.map((s) => JSON.stringify([s.labels.x || null, s.labels.y || null])));
     expect(series).toBe(distinct.size);
   });
+
+  it('skips the text when asked (remote write) and still counts the same series', async () => {
+    const fams = [
+      family('m_a', 'gauge', [
+        { labels: { a: '1' }, value: 1 },
+        { labels: { a: '1' }, value: 2 },
+        { labels: { a: '2' }, value: Number.NaN },
+      ]),
+      family('m_c', 'counter', [
+        { labels: { a: '1' }, value: 3 },
+        { labels: { a: '2' }, value: -1 },
+      ]),
+    ];
+    const full = await renderFamilies(fams);
+    const bare = await renderFamilies(fams, { text: false });
+    expect(bare.text).toBe('');
+    expect(full.series).toBe(parseExposition(full.text).samples.length);
+    expect(bare.series).toBe(full.series);
+    expect(await bare.registry.getMetricsAsJSON()).toEqual(await full.registry.getMetricsAsJSON());
+  });
 });
