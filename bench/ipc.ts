@@ -34,6 +34,8 @@ export interface ExporterTask {
   floor: boolean;
   /** Extra SLURM_EXPORTER_* settings (profiling by hand: disable collectors, change caps). */
   env?: Record<string, string>;
+  /** V8 flags for the exporter process (the memory-saving run: `--optimize-for-size`). */
+  v8Flags?: string[];
 }
 
 /** What the exporter child reports (one JSON line of the results, minus what the orchestrator adds). */
