@@ -4,11 +4,12 @@
  * all to bench/results.json. It asserts nothing about timing: targets are reported, never enforced.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { measureColdStart } from './cold-start.js';
 import { lambdaCost, memoryFor } from './cost.js';
 import type { ClusterSpec, ExporterReport, ExporterTask, ServerReady } from './ipc.js';
+import { withTables } from './report.js';
 
 const SEED = 20_240_601;
 const VERSIONS = ['v0.0.38', 'v0.0.44'];
@@ -220,4 +221,10 @@ export async function runOrchestrator(args: string[]): Promise<void> {
   const out = path.resolve('bench/results.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out}`);
+  // A partial run (--only, --no-slope) leaves the page alone: its tables describe the whole matrix.
+  const page = path.resolve('docs/performance.md');
+  if (!only && !skipSlope && existsSync(page)) {
+    writeFileSync(page, withTables(readFileSync(page, 'utf8'), results));
+    log(`updated the tables of ${page}`);
+  }
 }
