@@ -110,6 +110,11 @@ export const jobsCollector: Collector = {
 
     // Aggregates by dimension → value → state index, emitted at finish. One Map lookup per dimension and job
     // (the state is an array index): this runs 100k+ times per invocation.
+    // Plain counters per job, turned into samples at finish (a labels object and a series key per job cost
+    // more than the counting).
+    const byState = new Map<string, number>();
+    const byFlag = new Map<string, number>();
+    const byReason = new Map<string, number>();
     const stateIndex = new Map<string, number>();
     const stateNames: string[] = [];
     const aggs: Record<Dim, Map<string, (Totals | undefined)[]>> = {
@@ -137,9 +142,11 @@ export const jobsCollector: Collector = {
       dropped: () => budget.dropped,
       onJob(j) {
         const state = j.state;
-        b.inc('slurm_jobs', { state });
-        for (const f of j.flags.length > 1 ? new Set(j.flags) : j.flags)
-          b.inc('slurm_jobs_with_flag', { flag: f });
+        byState.set(state, (byState.get(state) ?? 0) + 1);
+        if (j.flags.length === 1)
+          byFlag.set(j.flags[0] as string, (byFlag.get(j.flags[0] as string) ?? 0) + 1);
+        else if (j.flags.length > 1)
+          for (const f of new Set(j.flags)) byFlag.set(f, (byFlag.get(f) ?? 0) + 1);
         let si = stateIndex.get(state);
         if (si === undefined) {
           si = stateNames.push(state) - 1;
@@ -153,7 +160,7 @@ export const jobsCollector: Collector = {
         else if (j.partitions.length === 1) add(aggs.partition, j.partitions[0] as string, si, j);
         else for (const p of new Set(j.partitions)) add(aggs.partition, p, si, j);
         if (state === 'PENDING') {
-          b.inc('slurm_jobs_pending_by_reason', { reason: j.reason });
+          byReason.set(j.reason, (byReason.get(j.reason) ?? 0) + 1);
           if (j.submitTime !== null && j.submitTime > 0) {
             const a = Math.max(0, now - j.submitTime);
             age.sum += a;
@@ -169,6 +176,9 @@ export const jobsCollector: Collector = {
         if (ctx.options.perJob) emitJobSeries(b, budget, j);
       },
       finish() {
+        for (const [state, n] of byState) b.inc('slurm_jobs', { state }, n);
+        for (const [flag, n] of byFlag) b.set('slurm_jobs_with_flag', { flag }, n);
+        for (const [reason, n] of byReason) b.set('slurm_jobs_pending_by_reason', { reason }, n);
         for (const d of DIMS) {
           for (const [v, row] of aggs[d]) {
             for (let si = 0; si < row.length; si++) {

@@ -78,8 +78,11 @@ export const partitionsCollector: Collector = {
       onJob(job) {
         const target = job.state === 'PENDING' ? pending : job.state === 'RUNNING' ? running : null;
         if (!target) return;
-        // A job can list a partition twice only by mistake; count it once.
-        for (const p of new Set(job.partitions)) target.set(p, (target.get(p) ?? 0) + 1);
+        // A job can list a partition twice only by mistake; count it once. (Nearly every job names one
+        // partition: no Set for those, this runs per job.)
+        const ps = job.partitions;
+        if (ps.length === 1) target.set(ps[0] as string, (target.get(ps[0] as string) ?? 0) + 1);
+        else for (const p of new Set(ps)) target.set(p, (target.get(p) ?? 0) + 1);
       },
       finish(data) {
         const b = new FamilyBuilder(metrics);
