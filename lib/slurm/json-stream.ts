@@ -445,7 +445,10 @@ export class JsonListStream {
       } else if (c === OPEN_OBJ || c === OPEN_ARR) {
         // A flat container (`{"set":true,"number":5}`, `["RUNNING"]`: most nested values of v0.0.40+) is
         // read here too; one holding another container goes to the generic loop.
-        const close = flatEnd(buf, q, c === OPEN_OBJ ? CLOSE_OBJ : CLOSE_ARR);
+        let close = flatEnd(buf, q, c === OPEN_OBJ ? CLOSE_OBJ : CLOSE_ARR);
+        // A nested value nobody reads (v0.0.38's job_resources, v0.0.41+'s per-core lists) is stepped over with
+        // a bracket stack, no bookkeeping per key.
+        if (close === -1 && keyIdx < 0) close = nestedEnd(buf, q);
         if (close === -2) return i;
         if (close < 0) {
           this.elemExpectKey = false;
@@ -653,6 +656,43 @@ function flatEnd(buf: Buffer, open: number, close: number): number {
     }
     if (b === close) return r;
     if (b === OPEN_OBJ || b === OPEN_ARR || b === CLOSE_OBJ || b === CLOSE_ARR) return -1;
+    r++;
+  }
+  return -2;
+}
+
+/** Expected closing bytes of open containers while `nestedEnd` steps over a value (deeper values: generic loop). */
+const NEST = new Uint8Array(64);
+
+/**
+ * Index of the byte closing the container opened at `buf[open]`, nested containers included; -1 when a closing
+ * byte does not match (the generic loop reports it) or nesting is deeper than 64, -2 when the chunk ends first.
+ */
+function nestedEnd(buf: Buffer, open: number): number {
+  const n = buf.length;
+  let depth = 0;
+  let r = open;
+  while (r < n) {
+    const b = buf[r] as number;
+    if (b === QUOTE) {
+      r++;
+      for (;;) {
+        while (r < n) {
+          const x = buf[r] as number;
+          if (x === QUOTE || x === BACKSLASH) break;
+          r++;
+        }
+        if (r >= n || buf[r] === QUOTE) break;
+        r += 2;
+      }
+      if (r >= n) return -2;
+    } else if (b === OPEN_OBJ || b === OPEN_ARR) {
+      if (depth === NEST.length) return -1;
+      NEST[depth++] = b === OPEN_OBJ ? CLOSE_OBJ : CLOSE_ARR;
+    } else if (b === CLOSE_OBJ || b === CLOSE_ARR) {
+      if (depth === 0 || NEST[--depth] !== b) return -1;
+      if (depth === 0) return r;
+    }
     r++;
   }
   return -2;
