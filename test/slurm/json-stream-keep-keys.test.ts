@@ -153,4 +153,12 @@ describe('JsonListStream keepKeys', () => {
       }
     }
   });
+
+  it('keeps the last of many repeated kept keys, as JSON.parse does', () => {
+    const pairs = Array.from({ length: 200 }, (_, i) => `"job_id":${i},"name":"n${i}","skip":${i}`).join(',');
+    const doc = `{"jobs":[{${pairs}},{"job_id":-1}]}`;
+    const got: unknown[] = [];
+    parseJsonList(Buffer.from(doc), ['jobs'], (raw) => got.push(raw), { keepKeys: KEYS });
+    expect(got).toEqual([{ job_id: 199, name: 'n199' }, { job_id: -1 }]);
+  });
 });
