@@ -443,17 +443,8 @@ export class JsonListStream {
       const c = buf[q] as number;
       let t: number;
       if (c === QUOTE) {
-        let r = q + 1;
-        for (;;) {
-          while (r < n) {
-            const b = buf[r] as number;
-            if (b === QUOTE || b === BACKSLASH) break;
-            r++;
-          }
-          if (r >= n || buf[r] === QUOTE) break;
-          r += 2;
-        }
-        if (r >= n) return i;
+        const r = stringEnd(buf, q + 1);
+        if (r < 0) return i;
         t = r + 1;
       } else if (PLAIN[c] === 1) {
         t = q + 1;
@@ -646,6 +637,22 @@ export class JsonListStream {
   }
 }
 
+/** Index of the quote closing a string whose content starts at `from` (escapes skipped); -1 when the chunk ends first. */
+function stringEnd(buf: Buffer, from: number): number {
+  const n = buf.length;
+  let r = from;
+  for (;;) {
+    while (r < n) {
+      const x = buf[r] as number;
+      if (x === QUOTE || x === BACKSLASH) break;
+      r++;
+    }
+    if (r >= n) return -1;
+    if (buf[r] === QUOTE) return r;
+    r += 2;
+  }
+}
+
 /**
  * Index of the `close` byte ending the flat container opened at `buf[open]`; -1 when it holds another container
  * or a stray closing byte (the generic loop then reads it), -2 when the chunk ends first.
@@ -656,17 +663,8 @@ function flatEnd(buf: Buffer, open: number, close: number): number {
   while (r < n) {
     const b = buf[r] as number;
     if (b === QUOTE) {
-      r++;
-      for (;;) {
-        while (r < n) {
-          const x = buf[r] as number;
-          if (x === QUOTE || x === BACKSLASH) break;
-          r++;
-        }
-        if (r >= n || buf[r] === QUOTE) break;
-        r += 2;
-      }
-      if (r >= n) return -2;
+      r = stringEnd(buf, r + 1);
+      if (r < 0) return -2;
       r++;
       continue;
     }
@@ -691,17 +689,8 @@ function nestedEnd(buf: Buffer, open: number): number {
   while (r < n) {
     const b = buf[r] as number;
     if (b === QUOTE) {
-      r++;
-      for (;;) {
-        while (r < n) {
-          const x = buf[r] as number;
-          if (x === QUOTE || x === BACKSLASH) break;
-          r++;
-        }
-        if (r >= n || buf[r] === QUOTE) break;
-        r += 2;
-      }
-      if (r >= n) return -2;
+      r = stringEnd(buf, r + 1);
+      if (r < 0) return -2;
     } else if (b === OPEN_OBJ || b === OPEN_ARR) {
       if (depth === NEST.length) return -1;
       NEST[depth++] = b === OPEN_OBJ ? CLOSE_OBJ : CLOSE_ARR;
