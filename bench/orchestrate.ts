@@ -9,7 +9,7 @@ import path from 'node:path';
 import { measureColdStart } from './cold-start.js';
 import { lambdaCost, memoryFor } from './cost.js';
 import type { ClusterSpec, ExporterReport, ExporterTask, ServerReady } from './ipc.js';
-import { withTables } from './report.js';
+import { targetChecks, withTables } from './report.js';
 
 const SEED = 20_240_601;
 const VERSIONS = ['v0.0.38', 'v0.0.44'];
@@ -25,7 +25,7 @@ const SCENARIOS = [
 const SLOPE_JOBS = [1_000, 10_000, 50_000, 100_000];
 const SLOPE_NODES = 10_000;
 const SLOPE_USERS = 500;
-const SLOPE_REPEATS = 2;
+const SLOPE_REPEATS = 3;
 /**
  * The same 100k-job run once more with V8 told to favour memory over speed (what `NODE_OPTIONS` can set on
  * Lambda; docs/performance.md): it shows what the peak RSS costs in CPU.
@@ -175,7 +175,7 @@ export async function runOrchestrator(args: string[]): Promise<void> {
     for (const jobs of SLOPE_JOBS) {
       const spec = { nodes: SLOPE_NODES, jobs, versions: ['v0.0.44'], seed: SEED, users: SLOPE_USERS };
       await withServer(spec, async (srv) => {
-        // Peak RSS varies by ±10 MB from run to run (GC timing): the lower of two fresh runs per point.
+        // Peak RSS varies by ±10 MB from run to run (GC timing): the lowest of SLOPE_REPEATS fresh runs per point.
         let best: ExporterReport | undefined;
         for (let rep = 0; rep < SLOPE_REPEATS; rep++) {
           log(`rss slope: ${jobs} jobs (run ${rep + 1}/${SLOPE_REPEATS})`);
@@ -218,6 +218,7 @@ export async function runOrchestrator(args: string[]): Promise<void> {
       total_bench_s: Math.round((Date.now() - started) / 1000),
     },
   });
+  emit(results, { targets: targetChecks(results) });
   const out = path.resolve('bench/results.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out}`);

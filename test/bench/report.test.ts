@@ -4,7 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { costTable, resultsTable, scenarioRuns, slopeTable, withTables } from '../../bench/report.js';
+import {
+  costTable,
+  resultsTable,
+  scenarioRuns,
+  slopeTable,
+  targetChecks,
+  withTables,
+} from '../../bench/report.js';
 
 const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>[];
 const page = readFileSync('docs/performance.md', 'utf8');
@@ -28,6 +35,32 @@ describe('docs/performance.md tables', () => {
   });
 
   it('refuses a page without the markers', () => {
-    expect(() => withTables('# no tables here\n', results)).toThrow(/bench:results/);
+    expect(() => withTables('# no tables here\n', results)).toThrow(/markers <!-- bench:\w+ -->/);
+  });
+
+  it('judges each target on the worst measured run', () => {
+    const run = (over: Record<string, unknown>) => ({
+      scenario: '10k-nodes-100k-jobs',
+      jobs: 100_000,
+      api_version: 'v0.0.38',
+      max_requests_per_endpoint: 1,
+      peak_rss_mb: 150,
+      ratio: 0.9,
+      ...over,
+    });
+    const lines = [
+      run({}),
+      run({ ratio: 1.05, peak_rss_mb: 170 }),
+      run({ ratio: null, peak_rss_mb: 120, v8_flags: ['--optimize-for-size'] }),
+      { rss_slope_mb_per_10k_jobs: 1.5 },
+      {
+        cold_start: { bundle_kb: { collect: 900 }, require_collect_ms_median: 151, lazy_code_in_collect: [] },
+      },
+    ];
+    const checks = targetChecks(lines);
+    expect(checks.map((t) => t.met)).toEqual([false, false, true, true, true, true, false, true]);
+    expect(checks[0]?.value).toBe(1.05);
+    expect(checks[1]?.value).toBe(170);
+    expect(checks[2]?.value).toBe(120);
   });
 });
