@@ -172,12 +172,32 @@ function makeState(protocol: 'grpc' | 'http') {
     }
     return spans;
   };
-  return { spans, headers, state, waitForSpans };
+  /** The receiver handle both transports return, once the server listens. */
+  const handle = (endpoint: string, close: () => Promise<void>): OtlpReceiver => ({
+    protocol,
+    endpoint,
+    spans,
+    headers,
+    get requests() {
+      return state.requests;
+    },
+    setFailing: (f) => {
+      state.failing = f;
+    },
+    waitForSpans,
+    clear: () => {
+      spans.length = 0;
+      headers.length = 0;
+      state.requests = 0;
+    },
+    close,
+  });
+  return { spans, headers, state, handle };
 }
 
 /** Starts a gRPC OTLP receiver on 127.0.0.1 (random port, plain text). */
 export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
-  const { spans, headers, state, waitForSpans } = makeState('grpc');
+  const { spans, headers, state, handle } = makeState('grpc');
   const server = new grpc.Server();
   const service: grpc.ServiceDefinition = {
     Export: {
@@ -217,24 +237,9 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
       err ? reject(err) : resolve(p),
     ),
   );
-  return {
-    protocol: 'grpc',
-    endpoint: `127.0.0.1:${port}`,
-    spans,
-    headers,
-    get requests() {
-      return state.requests;
-    },
-    setFailing: (f) => {
-      state.failing = f;
-    },
-    waitForSpans,
-    clear: () => {
-      spans.length = 0;
-      headers.length = 0;
-      state.requests = 0;
-    },
-    close: () =>
+  return handle(
+    `127.0.0.1:${port}`,
+    () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
         // Bounded: force after 1 s if a client keeps the connection open.
@@ -243,12 +248,12 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
           resolve();
         }, 1000).unref();
       }),
-  };
+  );
 }
 
 /** Starts an OTLP/HTTP (protobuf) receiver on 127.0.0.1 (random port). */
 export async function startOtlpHttpReceiver(): Promise<OtlpReceiver> {
-  const { spans, headers, state, waitForSpans } = makeState('http');
+  const { spans, headers, state, handle } = makeState('http');
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -281,27 +286,12 @@ export async function startOtlpHttpReceiver(): Promise<OtlpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return {
-    protocol: 'http',
-    endpoint: `127.0.0.1:${port}`,
-    spans,
-    headers,
-    get requests() {
-      return state.requests;
-    },
-    setFailing: (f) => {
-      state.failing = f;
-    },
-    waitForSpans,
-    clear: () => {
-      spans.length = 0;
-      headers.length = 0;
-      state.requests = 0;
-    },
-    close: () =>
+  return handle(
+    `127.0.0.1:${port}`,
+    () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  );
 }
