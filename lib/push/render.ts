@@ -3,6 +3,7 @@
  * and shared by every push target.
  */
 import { Registry } from 'prom-client';
+import { hasDistinctSamples } from '../collectors/assemble.js';
 import type { MetricFamily, Sample } from '../collectors/types.js';
 
 export interface RenderOptions {
@@ -37,12 +38,45 @@ interface FamilyMetric {
   help: string;
   type: 'gauge' | 'counter';
   aggregator: 'sum';
-  get(): { name: string; help: string; type: 'gauge' | 'counter'; aggregator: 'sum'; values: Sample[] };
+  get(): MetricValues<Sample>;
+  getForPromString(): MetricValues<PromStringValue>;
 }
+
+interface MetricValues<V> {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  aggregator: 'sum';
+  values: V[];
+}
+
+/**
+ * A value as prom-client's text renderer takes it: `sharedLabels` are formatted once per labels object (a
+ * WeakMap in prom-client, the way its histograms share labels between buckets). Collectors share one labels
+ * object between the families of an entity (4 metrics per user × state), so most label sets are escaped and
+ * joined once instead of once per series.
+ */
+interface PromStringValue {
+  labels: Record<string, string>;
+  sharedLabels: Record<string, string>;
+  value: number;
+}
+
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function familyMetric(name: string, help: string, type: 'gauge' | 'counter', values: Sample[]): FamilyMetric {
   const got = { name, help, type, aggregator: 'sum' as const, values };
-  return { name, help, type, aggregator: 'sum', get: () => got };
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: () => got,
+    getForPromString: () => ({
+      ...got,
+      values: values.map((s) => ({ labels: NO_LABELS, sharedLabels: s.labels, value: s.value })),
+    }),
+  };
 }
 
 /**
@@ -64,7 +98,7 @@ export async function renderFamilies(
   const hasConst = Object.keys(constLabels).length > 0;
   // Every value is one sample line of the text.
   let series = 0;
-  for (const family of merged.values()) {
+  for (const { family, distinct } of merged.values()) {
     if (!METRIC_NAME.test(family.name)) {
       throw new Error(`metric name ${JSON.stringify(family.name)} is not a valid Prometheus metric name`);
     }
@@ -72,13 +106,18 @@ export async function renderFamilies(
     // The sample itself when nothing changes (no const labels, no empty value): copying ~100k samples at scale
     // is what this avoids.
     const withLabels: Sample[] = [];
+    let changed = false;
+    let last: Record<string, string> | undefined;
     for (const s of family.samples) {
       // Counters are absolute totals here: one that is not representable (Infinity, negative) is skipped rather
       // than failing the whole exposition (prom-client's Counter refuses them too).
       if (family.type === 'counter' && (!Number.isFinite(s.value) || s.value < 0)) continue;
       const labels =
         !hasConst && !hasEmptyValue(s.labels) ? s.labels : { ...constLabels, ...nonEmpty(s.labels) };
-      for (const name in labels) labelNames.add(name);
+      // Consecutive samples often share one labels object: its names were just added.
+      if (labels !== last) for (const name in labels) labelNames.add(name);
+      last = labels;
+      if (labels !== s.labels) changed = true;
       withLabels.push(labels === s.labels ? s : { labels, value: s.value });
     }
     for (const name of labelNames) {
@@ -88,7 +127,11 @@ export async function renderFamilies(
         );
       }
     }
-    const values = uniqueSeries(withLabels, [...labelNames].sort(), family.type);
+    // Distinct label sets stay distinct unless labels were added or dropped here.
+    const values =
+      distinct === true && !changed
+        ? withLabels
+        : uniqueSeries(withLabels, [...labelNames].sort(), family.type);
     series += values.length;
     registry.registerMetric(familyMetric(family.name, family.help, family.type, values) as never);
   }
@@ -134,18 +177,27 @@ export function fixSpecialValues(text: string): string {
   return text.replace(/^([^#\n].*) Nan$/gm, '$1 NaN');
 }
 
-function mergeFamilies(families: readonly MetricFamily[]): Map<string, MetricFamily> {
-  const out = new Map<string, MetricFamily>();
+/**
+ * Families by name. `distinct`: one source family whose samples are known to be distinct label sets; null
+ * once merged (the family is then this function's own copy).
+ */
+function mergeFamilies(
+  families: readonly MetricFamily[],
+): Map<string, { family: MetricFamily; distinct: boolean | null }> {
+  const out = new Map<string, { family: MetricFamily; distinct: boolean | null }>();
   for (const f of families) {
     const seen = out.get(f.name);
     if (!seen) {
-      out.set(f.name, { ...f, samples: [...f.samples] });
+      out.set(f.name, { family: f, distinct: hasDistinctSamples(f) });
       continue;
     }
-    if (seen.type !== f.type) {
-      throw new Error(`metric ${f.name} is emitted both as ${seen.type} and as ${f.type}`);
+    if (seen.family.type !== f.type) {
+      throw new Error(`metric ${f.name} is emitted both as ${seen.family.type} and as ${f.type}`);
     }
-    seen.samples.push(...f.samples);
+    // The first merge copies (the caller's families are never changed), later ones append to the copy.
+    if (seen.distinct !== null) seen.family = { ...seen.family, samples: [...seen.family.samples] };
+    seen.family.samples.push(...f.samples);
+    seen.distinct = null;
   }
   return out;
 }

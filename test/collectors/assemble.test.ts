@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { assembleFamilies, hasDistinctSamples } from '../../lib/collectors/assemble.js';
+import type { MetricFamily, Sample } from '../../lib/collectors/types.js';
+import type { CollectorStatus } from '../../lib/observability/events.js';
+import { silentLogger } from '../../lib/observability/logger.js';
+import { renderFamilies } from '../../lib/push/render.js';
+
+const status = (name: string): CollectorStatus => ({ name, ok: true, durationMs: 0, series: 0 });
+
+function assemble(samples: Sample[]): Sample[] {
+  const family: MetricFamily = { name: 'slurm_t', type: 'gauge', help: 't', samples };
+  const [out] = assembleFamilies(
+    [{ name: 'c', families: [family], status: status('c'), dropped: undefined }],
+    {
+      cluster: 'lab',
+      naming: 'native',
+      log: silentLogger,
+    },
+  );
+  return (out as MetricFamily).samples;
+}
+
+/** The order the assembler promises: label values in label-name order, a missing label first. */
+function expectedOrder(samples: Sample[]): Sample[] {
+  const names = [...new Set(samples.flatMap((s) => Object.keys(s.labels)))].sort();
+  return [...samples].sort((a, b) => {
+    for (const n of names) {
+      const x = a.labels[n];
+      const y = b.labels[n];
+      if (x === y) continue;
+      if (x === undefined) return -1;
+      if (y === undefined) return 1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+}
+
+describe('assembleFamilies ordering and de-duplication', () => {
+  it('orders by label values (prefixes, missing labels, unicode) and keeps the first of equal label sets', () => {
+    const values = ['a', 'ab', 'a b', '', 'b', 'Z', 'ü', '🚀', 'a"b', 'x\ny', 'a\\'];
+    const samples: Sample[] = [];
+    let v = 0;
+    for (const user of values) {
+      samples.push({ labels: { user, state: 'running' }, value: v++ });
+      samples.push({ labels: { user }, value: v++ });
+    }
+    // Later duplicates of label sets already seen (new objects, same content).
+    samples.push({ labels: { user: 'ab', state: 'running' }, value: 1000 });
+    samples.push({ labels: { state: 'running', user: 'a' }, value: 1001 });
+    const out = assemble(samples);
+    const want = expectedOrder(samples.slice(0, values.length * 2)).map((s) => ({
+      labels: { cluster: 'lab', ...s.labels },
+      value: s.value,
+    }));
+    expect(out.map((s) => ({ labels: s.labels, value: s.value }))).toEqual(want);
+    expect(out.some((s) => s.value >= 1000)).toBe(false);
+  });
+
+  it('handles label values holding NUL/SOH (the sort-key separators) with the same order and de-duplication', () => {
+    const samples: Sample[] = [
+      { labels: { user: 'a\u0000b' }, value: 1 },
+      { labels: { user: 'a' }, value: 2 },
+      { labels: { user: 'a\u0001' }, value: 3 },
+      { labels: { user: '' }, value: 4 },
+      { labels: {}, value: 5 },
+      { labels: { user: 'a\u0000b' }, value: 6 },
+    ];
+    const out = assemble(samples);
+    expect(out.map((s) => s.value)).toEqual(expectedOrder(samples.slice(0, 5)).map((s) => s.value));
+    expect(out.map((s) => s.value)).toEqual([5, 4, 2, 1, 3]);
+  });
+
+  it('marks its families as distinct, and the renderer still merges and de-duplicates anything else', async () => {
+    const samples: Sample[] = [
+      { labels: { user: 'b' }, value: 1 },
+      { labels: { user: 'a' }, value: 2 },
+    ];
+    const [assembled] = assembleFamilies(
+      [
+        {
+          name: 'c',
+          families: [{ name: 'slurm_t', type: 'counter', help: 't', samples }],
+          status: status('c'),
+          dropped: undefined,
+        },
+      ],
+      { cluster: 'lab', naming: 'native', log: silentLogger },
+    );
+    const family = assembled as MetricFamily;
+    expect(hasDistinctSamples(family)).toBe(true);
+    expect(hasDistinctSamples({ ...family })).toBe(false);
+    // A second family of the same name merged in: its duplicate series are summed (counter), not repeated.
+    const extra: MetricFamily = {
+      name: 'slurm_t',
+      type: 'counter',
+      help: 't',
+      samples: [{ labels: { cluster: 'lab', user: 'a' }, value: 40 }],
+    };
+    const { text, series } = await renderFamilies([family, extra]);
+    expect(series).toBe(2);
+    expect(text).toContain('slurm_t{cluster="lab",user="a"} 42\n');
+    expect(text).toContain('slurm_t{cluster="lab",user="b"} 1\n');
+    // The caller's families are left as they were.
+    expect(family.samples).toHaveLength(2);
+    // An empty value dropped at render time can make two series one: still de-duplicated.
+    const [withEmpty] = assembleFamilies(
+      [
+        {
+          name: 'c',
+          families: [
+            {
+              name: 'slurm_e',
+              type: 'gauge',
+              help: 'e',
+              samples: [
+                { labels: { user: '' }, value: 1 },
+                { labels: {}, value: 2 },
+              ],
+            },
+          ],
+          status: status('c'),
+          dropped: undefined,
+        },
+      ],
+      { cluster: 'lab', naming: 'native', log: silentLogger },
+    );
+    const rendered = await renderFamilies([withEmpty as MetricFamily]);
+    expect(rendered.series).toBe(1);
+    expect(rendered.text).toContain('slurm_e{cluster="lab"} 1\n');
+  });
+});
