@@ -92,7 +92,9 @@ export class PushgatewayTarget implements PushTarget {
     const url = groupingUrl(o.url, o.job, { ...o.grouping, ...payload.grouping });
     const raw = Buffer.from(payload.text, 'utf8');
     const gzip = o.compression === 'gzip';
-    const body = gzip ? gzipSync(raw) : raw;
+    // Level 1: at 88k series (7.6 MB of text) it takes 15 ms instead of level 6's 49 ms for a body 13 % larger
+    // (623 vs 550 KB): the Lambda pays for CPU time, a few more bytes to the Pushgateway cost nothing.
+    const body = gzip ? gzipSync(raw, { level: 1 }) : raw;
     const res = await this.send(o.method ?? 'PUT', url, body, gzip, opts);
     return {
       target: 'pushgateway',
