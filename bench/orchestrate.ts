@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { COLLECTOR_NAMES } from '../lib/collectors/index.js';
 import { measureColdStart } from './cold-start.js';
 import { lambdaCost, memoryFor } from './cost.js';
 import type { ClusterSpec, ExporterReport, ExporterTask, ServerReady } from './ipc.js';
@@ -71,10 +72,10 @@ function waitMessage<T extends { type: string }>(
   });
 }
 
-function forkSelf(args: string[], v8Flags: string[] = []): ChildProcess {
+function forkSelf(args: string[]): ChildProcess {
   const self = process.argv[1] as string;
   return fork(self, args, {
-    execArgv: ['--expose-gc', ...v8Flags],
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -102,8 +103,18 @@ async function withServer<T>(spec: ClusterSpec, fn: (ready: ServerReady) => Prom
   }
 }
 
+/** Generous collector budgets: the benchmark measures speed, a timeout would only hide it. */
+const COLLECTOR_TIMEOUTS = Object.fromEntries(
+  COLLECTOR_NAMES.map((name) => [`SLURM_EXPORTER_COLLECTORS_${name.toUpperCase()}_TIMEOUT`, '120s']),
+);
+
 async function runExporter(task: ExporterTask): Promise<ExporterReport> {
-  const child = forkSelf(['--exporter', JSON.stringify(task)], task.v8Flags);
+  // Its own small bundle next to this one, which loads dist/collect.cjs (bench/exporter-child.ts).
+  const entry = path.join(path.dirname(process.argv[1] as string), 'bench-exporter.cjs');
+  const child = fork(entry, [JSON.stringify({ ...task, env: { ...COLLECTOR_TIMEOUTS, ...task.env } })], {
+    execArgv: ['--expose-gc', ...(task.v8Flags ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     return await waitMessage<ExporterReport>(child, 'result', `exporter ${task.scenario} ${task.version}`);
   } finally {

@@ -1,22 +1,15 @@
 /**
  * `npm run bench` entry (bundled to dist/bench.cjs): without arguments it orchestrates; the orchestrator forks
- * this same file with `--server <spec>` (simulated slurmrestd + push sink) and `--exporter <task>` (one
- * measured collection), so each side runs in its own process. See docs/performance.md.
+ * this same file with `--server <spec>` (simulated slurmrestd + push sink) and dist/bench-exporter.cjs with a
+ * task (one measured collection), so each side runs in its own process. See docs/performance.md.
  */
-import type { ClusterSpec, ExporterTask } from './ipc.js';
+import type { ClusterSpec } from './ipc.js';
 
 async function main(argv: string[]): Promise<void> {
   const [mode, arg] = argv;
   if (mode === '--server') {
     const { runServerChild } = await import('./server-child.js');
     await runServerChild(JSON.parse(arg ?? '{}') as ClusterSpec);
-    return;
-  }
-  if (mode === '--exporter') {
-    const { runExporterChild } = await import('./exporter-child.js');
-    const report = await runExporterChild(JSON.parse(arg ?? '{}') as ExporterTask);
-    if (process.send) process.send(report, () => process.exit(0));
-    else process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
   const { runOrchestrator } = await import('./orchestrate.js');

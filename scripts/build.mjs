@@ -14,6 +14,7 @@ const entries = {
   'tracing-sdk': 'lib/observability/tracing-sdk.ts',
   'remote-write': 'lib/push/remote-write.ts',
   bench: 'bench/run.ts',
+  'bench-exporter': 'bench/exporter-main.ts',
   docs: 'scripts/gen-docs.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
