@@ -228,8 +228,8 @@ async function collectAndPush(
   ];
   const targetType = req.dryRun ? 'stdout' : (req.target ?? config.push.type);
   const rendered = await withSpan('render', { 'metrics.families': families.length }, async (span) => {
-    // Remote write encodes from the registry: no exposition text to build.
-    const r = await renderFamilies(families, { text: targetType !== 'remote_write' });
+    // The exposition text is rendered as the target reads it (remote write never does).
+    const r = await renderFamilies(families);
     span.setAttribute('metrics.series', r.series);
     return r;
   });

@@ -2,12 +2,15 @@
  * Pushgateway target. Own small client instead of prom-client's `Pushgateway`: that one URL-encodes `/` in
  * grouping values (the gateway then answers 400 "odd number of components") and sends no Content-Type.
  */
-import { gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { ExporterError } from '../errors.js';
 import type { RequestObserver } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 import { buildHeaders, type PushAuth } from './headers.js';
 import { type BackoffOptions, type SendResult, sendWithRetry } from './http.js';
+import { SampleLineCounter } from './render.js';
 import type { PushPayload, PushResult, PushTarget } from './types.js';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -90,15 +93,12 @@ export class PushgatewayTarget implements PushTarget {
     const started = performance.now();
     const o = this.options;
     const url = groupingUrl(o.url, o.job, { ...o.grouping, ...payload.grouping });
-    const raw = Buffer.from(payload.text, 'utf8');
     const gzip = o.compression === 'gzip';
-    // Level 1: at 88k series (7.6 MB of text) it takes 15 ms instead of level 6's 49 ms for a body 13 % larger
-    // (623 vs 550 KB): the Lambda pays for CPU time, a few more bytes to the Pushgateway cost nothing.
-    const body = gzip ? gzipSync(raw, { level: 1 }) : raw;
+    const { body, series } = await encodeBody(payload.text(), gzip);
     const res = await this.send(o.method ?? 'PUT', url, body, gzip, opts);
     return {
       target: 'pushgateway',
-      series: countSeries(payload.text),
+      series,
       bytes: body.byteLength,
       durationMs: performance.now() - started,
       status: res.status,
@@ -160,10 +160,42 @@ export function createPushgatewayTarget(options: PushgatewayOptions): Pushgatewa
   return new PushgatewayTarget(options);
 }
 
-function countSeries(text: string): number {
-  let n = 0;
-  for (const line of text.split('\n')) if (line !== '' && !line.startsWith('#')) n++;
-  return n;
+/**
+ * The request body (kept whole: a retry sends it again), compressed chunk by chunk as the text is rendered so
+ * the uncompressed text never exists in one piece. Level 1: at 88k series (7.6 MB of text) it takes 15 ms
+ * instead of level 6's 49 ms for a body 13 % larger (623 vs 550 KB); the Lambda pays for CPU time, a few more
+ * bytes to the Pushgateway cost nothing.
+ */
+async function encodeBody(
+  chunks: AsyncIterable<string>,
+  gzip: boolean,
+): Promise<{ body: Buffer; series: number }> {
+  const lines = new SampleLineCounter();
+  if (!gzip) {
+    const parts: Buffer[] = [];
+    for await (const c of chunks) {
+      lines.add(c);
+      parts.push(Buffer.from(c, 'utf8'));
+    }
+    return { body: Buffer.concat(parts), series: lines.count };
+  }
+  const gz = createGzip({ level: 1 });
+  const out: Buffer[] = [];
+  gz.on('data', (b: Buffer) => out.push(b));
+  const done = finished(gz);
+  try {
+    for await (const c of chunks) {
+      lines.add(c);
+      if (!gz.write(c)) await once(gz, 'drain');
+    }
+    gz.end();
+    await done;
+  } catch (err) {
+    gz.destroy();
+    done.catch(() => {});
+    throw err;
+  }
+  return { body: Buffer.concat(out), series: lines.count };
 }
 
 function parseUrl(base: string): URL {

@@ -1,6 +1,6 @@
 /**
- * Turns collector families into a fresh prom-client registry plus its exposition text (0.0.4), rendered once
- * and shared by every push target.
+ * Turns collector families into a fresh prom-client registry plus its exposition text (0.0.4), rendered one
+ * family at a time as a push target reads it.
  */
 import { Registry } from 'prom-client';
 import { hasDistinctSamples } from '../collectors/assemble.js';
@@ -9,17 +9,15 @@ import type { MetricFamily, Sample } from '../collectors/types.js';
 export interface RenderOptions {
   /** Labels added to every sample (a sample's own non-empty value wins). */
   constLabels?: Record<string, string>;
-  /**
-   * Render the exposition text (default true). Remote write reads the registry only: at 100k series the text
-   * is ~8 MB and a tenth of the run's CPU, so it is skipped there (`text` is then '').
-   */
-  text?: boolean;
 }
 
 export interface Rendered {
   registry: Registry;
-  /** Exposition text 0.0.4, ends with `\n` ('' when rendered with `text: false`). */
-  text: string;
+  /**
+   * Exposition text 0.0.4 (ends with `\n`), rendered as it is read: one chunk per metric family, the same
+   * bytes as `registry.metrics()`. Remote write never reads it.
+   */
+  text: () => AsyncIterable<string>;
   /** Number of samples (series) in the registry. */
   series: number;
 }
@@ -135,9 +133,52 @@ export async function renderFamilies(
     series += values.length;
     registry.registerMetric(familyMetric(family.name, family.help, family.type, values) as never);
   }
-  if (opts.text === false) return { registry, text: '', series };
-  const text = fixSpecialValues(await registry.metrics());
-  return { registry, text, series };
+  return { registry, text: () => expositionChunks(registry), series };
+}
+
+/**
+ * The exposition text of `registry` one metric family at a time, the same bytes as `registry.metrics()` (which
+ * renders every family at once and joins them: at 88k series ~40 MB of strings alive together).
+ */
+export async function* expositionChunks(registry: Registry): AsyncGenerator<string> {
+  const metrics = registry.getMetricsAsArray();
+  // metrics() is the families joined by a blank line plus a final newline: each chunk is one family and its
+  // newline (so its last line is complete for fixSpecialValues), after the blank line from the second on.
+  for (let i = 0; i < metrics.length; i++) {
+    const text = await registry.getSingleMetricAsString((metrics[i] as { name: string }).name);
+    yield fixSpecialValues(i === 0 ? `${text}\n` : `\n${text}\n`);
+  }
+  if (metrics.length === 0) yield '\n';
+}
+
+/** The whole text of `chunks` (tests, small outputs). */
+export async function joinChunks(chunks: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const c of chunks) text += c;
+  return text;
+}
+
+/** Counts sample lines (not empty, not `#`) of an exposition read in chunks, with no string per line. */
+export class SampleLineCounter {
+  count = 0;
+  private atLineStart = true;
+
+  add(chunk: string): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.atLineStart) {
+        const c = chunk.charCodeAt(i);
+        if (c !== 0x0a && c !== 0x23) this.count++;
+      }
+      const nl = chunk.indexOf('\n', i);
+      if (nl < 0) {
+        this.atLineStart = false;
+        return;
+      }
+      this.atLineStart = true;
+      i = nl + 1;
+    }
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /** `push.type: stdout`: prints the exposition (or writes it to a file). stdout carries only the exposition. */
 import { writeFile } from 'node:fs/promises';
 import { PushError } from '../errors.js';
+import { SampleLineCounter } from './render.js';
 import type { PushPayload, PushResult, PushTarget } from './types.js';
 
 export interface StdoutOptions {
@@ -16,10 +17,21 @@ export class StdoutTarget implements PushTarget {
 
   async push(payload: PushPayload): Promise<PushResult> {
     const started = performance.now();
-    const body = Buffer.from(payload.text, 'utf8');
+    const lines = new SampleLineCounter();
+    let bytes = 0;
+    const counted = async function* (): AsyncGenerator<string> {
+      for await (const c of payload.text()) {
+        lines.add(c);
+        bytes += Buffer.byteLength(c, 'utf8');
+        yield c;
+      }
+    };
     try {
-      if (this.options.file) await writeFile(this.options.file, body);
-      else await writeAll(this.options.stream ?? process.stdout, body);
+      if (this.options.file) await writeFile(this.options.file, counted());
+      else {
+        const stream = this.options.stream ?? process.stdout;
+        for await (const c of counted()) await writeAll(stream, c);
+      }
     } catch (err) {
       throw new PushError(
         `writing the exposition to ${this.options.file ?? 'stdout'} failed: ${(err as Error).message}`,
@@ -33,8 +45,8 @@ export class StdoutTarget implements PushTarget {
     }
     return {
       target: 'stdout',
-      series: payload.text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length,
-      bytes: body.byteLength,
+      series: lines.count,
+      bytes,
       durationMs: performance.now() - started,
       status: 0,
       requests: 0,
@@ -47,7 +59,7 @@ export function createStdoutTarget(options: StdoutOptions = {}): StdoutTarget {
 }
 
 /** Resolves once the stream accepted the chunk (a piped stdout may apply backpressure). */
-function writeAll(stream: NodeJS.WritableStream, body: Buffer): Promise<void> {
+function writeAll(stream: NodeJS.WritableStream, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.write(body, (err) => (err ? reject(err) : resolve()));
   });

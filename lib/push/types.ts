@@ -1,11 +1,14 @@
 /** The output side: every push target implements `PushTarget`. */
 import type { Registry } from 'prom-client';
 
-/** What a target gets: the per-invocation registry plus its rendered text (rendered once, shared). */
+/** What a target gets: the per-invocation registry and a way to read its exposition text. */
 export interface PushPayload {
   registry: Registry;
-  /** Exposition text 0.0.4 of `registry`. */
-  text: string;
+  /**
+   * Exposition text 0.0.4 of `registry`, rendered as it is read, one metric family per chunk: the whole text
+   * (~8 MB at 88k series, plus prom-client's per-line strings) is never held at once.
+   */
+  text: () => AsyncIterable<string>;
   /** Collection timestamp in ms (remote write sample timestamp). */
   timestampMs: number;
   /** Grouping labels for the Pushgateway (job is separate): always includes `cluster`. */

@@ -3,7 +3,7 @@ import { assembleFamilies, hasDistinctSamples } from '../../lib/collectors/assem
 import type { MetricFamily, Sample } from '../../lib/collectors/types.js';
 import type { CollectorStatus } from '../../lib/observability/events.js';
 import { silentLogger } from '../../lib/observability/logger.js';
-import { renderFamilies } from '../../lib/push/render.js';
+import { joinChunks, renderFamilies } from '../../lib/push/render.js';
 
 const status = (name: string): CollectorStatus => ({ name, ok: true, durationMs: 0, series: 0 });
 
@@ -97,7 +97,9 @@ describe('assembleFamilies ordering and de-duplication', () => {
       help: 't',
       samples: [{ labels: { cluster: 'lab', user: 'a' }, value: 40 }],
     };
-    const { text, series } = await renderFamilies([family, extra]);
+    const merged = await renderFamilies([family, extra]);
+    const { series } = merged;
+    const text = await joinChunks(merged.text());
     expect(series).toBe(2);
     expect(text).toContain('slurm_t{cluster="lab",user="a"} 42\n');
     expect(text).toContain('slurm_t{cluster="lab",user="b"} 1\n');
@@ -127,6 +129,6 @@ describe('assembleFamilies ordering and de-duplication', () => {
     );
     const rendered = await renderFamilies([withEmpty as MetricFamily]);
     expect(rendered.series).toBe(1);
-    expect(rendered.text).toContain('slurm_e{cluster="lab"} 1\n');
+    expect(await joinChunks(rendered.text())).toContain('slurm_e{cluster="lab"} 1\n');
   });
 });

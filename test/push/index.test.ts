@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExporterError, PushError } from '../../lib/errors.js';
 import { adoptError, buildGrouping, createPushTarget, PushgatewayTarget } from '../../lib/push/index.js';
 import type { PushPayload } from '../../lib/push/types.js';
+import { chunked } from './chunks.js';
 import { type LocalServer, respond, startServer } from './local-server.js';
 
 const TEXT = '# TYPE m gauge\nm 1\n';
@@ -51,14 +52,24 @@ describe('createPushTarget', () => {
       out += c.toString();
     });
     const t = await createPushTarget({ type: 'stdout' }, { stream });
-    await t.push({ registry: new Registry(), text: TEXT, timestampMs: 0, grouping: { cluster: 'c' } });
+    await t.push({
+      registry: new Registry(),
+      text: chunked(TEXT),
+      timestampMs: 0,
+      grouping: { cluster: 'c' },
+    });
     expect(out).toBe(TEXT);
   });
 
   it('lazy-loads remote write; its errors are PushErrors of this module (instanceof works)', async () => {
     server = await startServer((_r, res) => respond(res, 400, 'bad sample'));
     const registry = new Registry();
-    const payload: PushPayload = { registry, text: '', timestampMs: Date.now(), grouping: { cluster: 'c' } };
+    const payload: PushPayload = {
+      registry,
+      text: chunked(''),
+      timestampMs: Date.now(),
+      grouping: { cluster: 'c' },
+    };
     const { Gauge } = await import('prom-client');
     new Gauge({ name: 'm_rw', help: 'h', registers: [registry] }).set(1);
     const t = await createPushTarget({ type: 'remote_write', url: `${server.url}/api/v1/write`, job: 'j' });

@@ -5,13 +5,14 @@ import { PushError } from '../../lib/errors.js';
 import type { ApiRequestInfo } from '../../lib/observability/events.js';
 import { createPushgatewayTarget, groupingUrl, TEXT_CONTENT_TYPE } from '../../lib/push/pushgateway.js';
 import type { PushPayload } from '../../lib/push/types.js';
+import { chunked } from './chunks.js';
 import { type LocalServer, refusedUrl, respond, startServer } from './local-server.js';
 
 const TEXT = '# HELP m_a a\n# TYPE m_a gauge\nm_a{k="v"} 1\nm_a{k="w"} 2\n';
 const FAST = { initialMs: 5, maxMs: 20 };
 
 function payload(grouping: Record<string, string> = { cluster: 'c1' }): PushPayload {
-  return { registry: new Registry(), text: TEXT, timestampMs: Date.now(), grouping };
+  return { registry: new Registry(), text: chunked(TEXT), timestampMs: Date.now(), grouping };
 }
 
 /** Decodes a `/metrics/job/...` path the way the Pushgateway does (plain and @base64 segments). */

@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { MetricFamily } from '../../lib/collectors/types.js';
-import { fixSpecialValues, renderFamilies } from '../../lib/push/render.js';
+import {
+  fixSpecialValues,
+  joinChunks,
+  type RenderOptions,
+  renderFamilies,
+  SampleLineCounter,
+} from '../../lib/push/render.js';
 import { parseExposition } from './exposition-parser.js';
 
 const ADVERSARIAL = [
@@ -21,6 +28,15 @@ const ADVERSARIAL = [
   '\\n literal backslash-n',
   '\\"',
 ];
+
+/** renderFamilies with its text read to the end (one chunk per family). */
+async function render(
+  families: MetricFamily[],
+  opts?: RenderOptions,
+): Promise<{ text: string; series: number; registry: Registry }> {
+  const r = await renderFamilies(families, opts);
+  return { ...r, text: await joinChunks(r.text()) };
+}
 
 /** `promtool check metrics`: exit 0 or 3 (lint hints only) is fine; 1 = parse error. */
 function promtoolCheck(text: string): { available: boolean; ok: boolean; output: string } {
@@ -45,7 +61,7 @@ describe('renderFamilies', () => {
     // Prepare
     const samples = ADVERSARIAL.map((v, i) => ({ labels: { job_name: v, idx: String(i) }, value: i }));
     // Act
-    const { text, series } = await renderFamilies([family('slurm_job_info', 'gauge', samples)]);
+    const { text, series } = await render([family('slurm_job_info', 'gauge', samples)]);
     // Assess
     const parsed = parseExposition(text);
     expect(parsed.samples).toHaveLength(ADVERSARIAL.length);
@@ -61,7 +77,7 @@ describe('renderFamilies', () => {
 
   it('passes promtool check metrics when promtool is installed', async () => {
     const samples = ADVERSARIAL.map((v, i) => ({ labels: { reason: v, idx: String(i) }, value: i / 3 }));
-    const { text } = await renderFamilies([
+    const { text } = await render([
       family('slurm_node_reason', 'gauge', samples, 'help with "quotes", \\ and\nnewline'),
       family('slurm_jobs_total', 'counter', [{ labels: { user: 'a"b' }, value: 3 }]),
       family('slurm_special', 'gauge', [
@@ -77,13 +93,13 @@ describe('renderFamilies', () => {
 
   it('escapes HELP per 0.0.4 (backslash and newline; quotes stay raw)', async () => {
     const help = 'a "quoted" \\ help\nsecond line';
-    const { text } = await renderFamilies([family('m_help', 'gauge', [{ labels: {}, value: 1 }], help)]);
+    const { text } = await render([family('m_help', 'gauge', [{ labels: {}, value: 1 }], help)]);
     expect(text).toContain('# HELP m_help a "quoted" \\\\ help\\nsecond line\n');
     expect(parseExposition(text).help.get('m_help')).toBe(help);
   });
 
   it('spells NaN, +Inf and -Inf as Prometheus does', async () => {
-    const { text } = await renderFamilies([
+    const { text } = await render([
       family('m_special', 'gauge', [
         { labels: { k: 'a' }, value: Number.NaN },
         { labels: { k: 'b' }, value: Number.POSITIVE_INFINITY },
@@ -106,7 +122,7 @@ describe('renderFamilies', () => {
   });
 
   it('drops empty label values (absent ≡ empty) so one series is one line', async () => {
-    const { text, series } = await renderFamilies([
+    const { text, series } = await render([
       family('m_empty', 'gauge', [
         { labels: { a: 'x', b: '' }, value: 1 },
         { labels: { a: 'x' }, value: 2 },
@@ -124,15 +140,15 @@ describe('renderFamilies', () => {
 
   it('uses a fresh registry per call (the same names render twice without "already registered")', async () => {
     const fams = [family('m_fresh', 'gauge', [{ labels: {}, value: 1 }])];
-    const a = await renderFamilies(fams);
-    const b = await renderFamilies([family('m_fresh', 'gauge', [{ labels: {}, value: 2 }])]);
+    const a = await render(fams);
+    const b = await render([family('m_fresh', 'gauge', [{ labels: {}, value: 2 }])]);
     expect(a.registry).not.toBe(b.registry);
     expect(parseExposition(a.text).samples[0]?.value).toBe(1);
     expect(parseExposition(b.text).samples[0]?.value).toBe(2);
   });
 
   it('renders counters with their TYPE and skips non-representable counter values', async () => {
-    const { text, series } = await renderFamilies([
+    const { text, series } = await render([
       family('m_count_total', 'counter', [
         { labels: { k: 'a' }, value: 7 },
         { labels: { k: 'b' }, value: Number.POSITIVE_INFINITY },
@@ -146,7 +162,7 @@ describe('renderFamilies', () => {
   });
 
   it('adds const labels to every sample; a sample label of the same name wins', async () => {
-    const { text } = await renderFamilies(
+    const { text } = await render(
       [
         family('m_const', 'gauge', [
           { labels: { a: '1' }, value: 1 },
@@ -162,20 +178,20 @@ describe('renderFamilies', () => {
   });
 
   it('merges families of the same name and type, and refuses the same name with another type', async () => {
-    const merged = await renderFamilies([
+    const merged = await render([
       family('m_dup', 'gauge', [{ labels: { a: '1' }, value: 1 }]),
       family('m_dup', 'gauge', [{ labels: { a: '2' }, value: 2 }]),
     ]);
     expect(parseExposition(merged.text).samples).toHaveLength(2);
-    await expect(
-      renderFamilies([family('m_dup', 'gauge', []), family('m_dup', 'counter', [])]),
-    ).rejects.toThrow(/m_dup is emitted both as gauge and as counter/);
+    await expect(render([family('m_dup', 'gauge', []), family('m_dup', 'counter', [])])).rejects.toThrow(
+      /m_dup is emitted both as gauge and as counter/,
+    );
   });
 
   it('refuses invalid metric and label names with a message naming them', async () => {
-    await expect(renderFamilies([family('bad-name', 'gauge', [])])).rejects.toThrow(/"bad-name"/);
+    await expect(render([family('bad-name', 'gauge', [])])).rejects.toThrow(/"bad-name"/);
     await expect(
-      renderFamilies([family('m_ok', 'gauge', [{ labels: { 'bad label': 'x' }, value: 1 }])]),
+      render([family('m_ok', 'gauge', [{ labels: { 'bad label': 'x' }, value: 1 }])]),
     ).rejects.toThrow(/"bad label" of metric m_ok/);
     await expect(
       renderFamilies([family('m_ok2', 'gauge', [{ labels: { __reserved: 'x' }, value: 1 }])]),
@@ -187,7 +203,7 @@ describe('renderFamilies', () => {
       labels: { job_id: String(i), user: `u${i % 50}`, partition: `p${i % 4}` },
       value: i,
     }));
-    const { text, series } = await renderFamilies([family('slurm_job_cpus', 'gauge', samples)]);
+    const { text, series } = await render([family('slurm_job_cpus', 'gauge', samples)]);
     expect(series).toBe(20_000);
     const parsed = parseExposition(text);
     expect(parsed.samples[19_999]).toEqual({
@@ -198,7 +214,7 @@ describe('renderFamilies', () => {
   });
 
   it('makes one series of samples with the same label set: a gauge keeps the last value, a counter the sum', async () => {
-    const { text, series } = await renderFamilies([
+    const { text, series } = await render([
       family('m_g', 'gauge', [
         { labels: { a: '1', b: 'x' }, value: 1 },
         { labels: { b: 'x', a: '1' }, value: 5 },
@@ -229,12 +245,12 @@ describe('renderFamilies', () => {
       values.map((y, j) => ({ labels: { x, y, i: String(i), j: String(j) }, value: i * 10 + j })),
     );
     const stripped = samples.map((s) => ({ labels: { x: s.labels.x, y: s.labels.y }, value: s.value }));
-    const { series } = await renderFamilies([family('m_sep', 'gauge', stripped)]);
+    const { series } = await render([family('m_sep', 'gauge', stripped)]);
     const distinct = new Set(stripped.map((s) => JSON.stringify([s.labels.x || null, s.labels.y || null])));
     expect(series).toBe(distinct.size);
   });
 
-  it('skips the text when asked (remote write) and still counts the same series', async () => {
+  it('renders the same bytes as registry.metrics(), one family per chunk, and counts the same series', async () => {
     const fams = [
       family('m_a', 'gauge', [
         { labels: { a: '1' }, value: 1 },
@@ -245,12 +261,34 @@ describe('renderFamilies', () => {
         { labels: { a: '1' }, value: 3 },
         { labels: { a: '2' }, value: -1 },
       ]),
+      family('m_e', 'gauge', []),
     ];
-    const full = await renderFamilies(fams);
-    const bare = await renderFamilies(fams, { text: false });
-    expect(bare.text).toBe('');
-    expect(full.series).toBe(parseExposition(full.text).samples.length);
-    expect(bare.series).toBe(full.series);
-    expect(await bare.registry.getMetricsAsJSON()).toEqual(await full.registry.getMetricsAsJSON());
+    const r = await renderFamilies(fams);
+    const chunks: string[] = [];
+    for await (const c of r.text()) chunks.push(c);
+    // One chunk per registered metric; NaN spelled as Prometheus spells it, in the last line of a chunk too.
+    expect(chunks).toHaveLength(r.registry.getMetricsAsArray().length);
+    expect(chunks.join('')).toBe(fixSpecialValues(await r.registry.metrics()));
+    expect(chunks.join('')).toContain('m_a{a="2"} NaN\n');
+    expect(r.series).toBe(parseExposition(chunks.join('')).samples.length);
+    // Read twice: rendered again from the registry, the same text.
+    expect(await joinChunks(r.text())).toBe(chunks.join(''));
+    const empty = await renderFamilies([]);
+    expect(await joinChunks(empty.text())).toBe(await empty.registry.metrics());
+  });
+});
+
+describe('SampleLineCounter', () => {
+  it('counts sample lines across any chunk boundaries, never comments or empty lines', () => {
+    const text = '# HELP m h\n# TYPE m gauge\nm{a="x"} 1\nm{a="#y"} 2\n\n\n# HELP n h\nn 3\nn_last 4';
+    for (const size of [1, 2, 3, 5, 8, 13, text.length]) {
+      const c = new SampleLineCounter();
+      for (let i = 0; i < text.length; i += size) c.add(text.slice(i, i + size));
+      expect(c.count, `chunks of ${size}`).toBe(4);
+    }
+    const none = new SampleLineCounter();
+    none.add('');
+    none.add('\n# only\n');
+    expect(none.count).toBe(0);
   });
 });

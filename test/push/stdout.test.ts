@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { PushError } from '../../lib/errors.js';
 import { createStdoutTarget } from '../../lib/push/stdout.js';
 import type { PushPayload } from '../../lib/push/types.js';
+import { chunked } from './chunks.js';
 
 const TEXT = '# HELP m h\n# TYPE m gauge\nm{a="x"} 1\nm{a="y"} 2\n';
 const payload: PushPayload = {
   registry: new Registry(),
-  text: TEXT,
+  text: chunked(TEXT),
   timestampMs: 0,
   grouping: { cluster: 'c' },
 };
@@ -31,7 +32,7 @@ describe('StdoutTarget', () => {
     try {
       const file = path.join(dir, 'metrics.prom');
       const target = createStdoutTarget({ file });
-      await target.push({ ...payload, text: 'old 1\n' });
+      await target.push({ ...payload, text: chunked('old 1\n') });
       await target.push(payload);
       expect(await readFile(file, 'utf8')).toBe(TEXT);
     } finally {
