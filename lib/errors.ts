@@ -149,7 +149,14 @@ export function classifyError(err: unknown): ErrorType {
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.code?.startsWith('UND_ERR_') === true) {
     return e.code === 'UND_ERR_SOCKET' || e.code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connection' : 'timeout';
   }
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND' || e?.code === 'ECONNRESET') return 'connection';
+  if (
+    e?.code === 'ECONNREFUSED' ||
+    e?.code === 'ENOTFOUND' ||
+    e?.code === 'ECONNRESET' ||
+    e?.code === 'CONNECT_TIMEOUT' ||
+    e?.code === 'ERR_STREAM_PREMATURE_CLOSE'
+  )
+    return 'connection';
   if (e?.name === 'ZodError') return 'validation';
   if (err instanceof SyntaxError) return 'parse';
   return 'http';

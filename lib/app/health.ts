@@ -5,9 +5,9 @@
  * fixed-vocabulary details.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { request } from 'undici';
 import type { Config } from '../config/index.js';
 import { ConfigError, classifyError } from '../errors.js';
+import { httpRequest, readText } from '../http-client.js';
 import type { Logger } from '../observability/logger.js';
 import { createLogger } from '../observability/logger.js';
 import { authHeader } from '../push/headers.js';
@@ -114,14 +114,8 @@ async function httpGet(
   // Same credentials as the push itself (basic/bearer; SigV4 signs per request and is not needed for a GET).
   const auth = authHeader(pushOptionsFor(config).auth);
   if (auth) headers.authorization = auth;
-  const res = await request(url, {
-    method: 'GET',
-    headers,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
-  const body = await res.body.text();
-  return { status: res.statusCode, body: body.slice(0, 2_000_000) };
+  const res = await httpRequest(url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, body: await readText(res.body, 2_000_000) };
 }
 
 /** Pushgateway `/-/ready`, or any HTTP answer from a remote-write endpoint (it only takes POSTs). */

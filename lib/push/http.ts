@@ -1,13 +1,13 @@
 /**
- * The one HTTP helper of the push targets: an undici request with a per-attempt timeout, retries with
+ * The one HTTP helper of the push targets: one request (lib/http-client.ts) with a per-attempt timeout, retries with
  * exponential backoff (connection errors and 5xx; 429 only when asked), an absolute deadline that cuts both the
  * waiting and the request itself, and PushErrors whose messages name the URL but never credentials.
  */
 
 import { setTimeout as wait } from 'node:timers/promises';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { request } from 'undici';
 import { PushError } from '../errors.js';
+import { httpRequest, readText } from '../http-client.js';
 import type { RequestObserver } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
@@ -97,17 +97,14 @@ export async function sendWithRetry(req: SendRequest): Promise<SendResult> {
     let retryAfterMs: number | undefined;
     let failure: PushError | undefined;
     try {
-      const res = await request(req.url, {
+      const res = await httpRequest(req.url, {
         method: req.method,
         headers,
-        body:
-          req.body === undefined
-            ? null
-            : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
+        ...(req.body === undefined ? {} : { body: req.body }),
         signal,
       });
-      status = res.statusCode;
-      body = await res.body.text();
+      status = res.status;
+      body = await readText(res.body);
       if (status >= 200 && status < 300) {
         observe(req, status, started, bytes);
         return { status, requests: attempt + 1, bytes, body };

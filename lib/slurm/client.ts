@@ -13,10 +13,10 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as wait } from 'node:timers/promises';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { request } from 'undici';
 import * as z from 'zod';
 import type { DataSource } from '../collectors/types.js';
 import { classifyError, ExporterError, SlurmHttpError } from '../errors.js';
+import { httpRequest } from '../http-client.js';
 import {
   type CircuitBreaker,
   type CircuitBreakerOptions,
@@ -199,7 +199,7 @@ class TimeoutMarker extends Error {
   }
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set(['CONNECT_TIMEOUT']);
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/;
 
 function errorCode(err: unknown): string {
@@ -713,19 +713,15 @@ class SlurmRestClient implements SlurmClient {
     let failure: unknown;
     let body: RawResponse['body'] | undefined;
     try {
-      const res = await request(url, {
+      // The budget timer above bounds headers and body alike (the signal also ends the body stream).
+      const res = await httpRequest(new URL(url), {
         method: 'GET',
         headers,
-        dispatcher: getAgent(
-          this.origin,
-          { tls: this.o.tls, connectTimeoutMs: this.opts.timeoutMs },
-          this.logger,
-        ),
+        agent: getAgent(this.origin, { tls: this.o.tls }, this.logger),
         signal: controller.signal,
-        headersTimeout: budget,
-        bodyTimeout: budget,
+        connectTimeoutMs: this.opts.timeoutMs,
       });
-      status = res.statusCode;
+      status = res.status;
       body = res.body;
       const cl = Number(res.headers['content-length']);
       const raw: RawResponse = { status, contentLength: Number.isFinite(cl) ? cl : undefined, body };
@@ -835,9 +831,7 @@ class SlurmRestClient implements SlurmClient {
     const connCode = code || causeCode;
     if (
       /^(ECONN|ENOTFOUND|EAI_|EHOST|ENETUNREACH|EPIPE|ETIMEDOUT)/.test(connCode) ||
-      connCode === 'UND_ERR_SOCKET' ||
-      connCode === 'UND_ERR_CLOSED' ||
-      (err instanceof TypeError && /fetch failed|terminated/i.test(msg))
+      connCode === 'ERR_STREAM_PREMATURE_CLOSE'
     ) {
       // "cannot reach" would mislead when slurmrestd answered and then dropped the connection mid-body
       // (found by test/reliability: a truncated response read "cannot reach ...: other side closed").
@@ -1079,7 +1073,12 @@ function readBody(body: Readable, cap: number, onChunk: (chunk: Buffer) => void)
       }
     };
     const onEnd = (): void => settle();
-    const onClose = (): void => settle(new Error('the response body closed before its end'));
+    const onClose = (): void =>
+      settle(
+        Object.assign(new Error('the response body closed before its end'), {
+          code: 'ERR_STREAM_PREMATURE_CLOSE',
+        }),
+      );
     body.once('error', (err) => settle(err));
     body.on('data', onData);
     body.once('end', onEnd);

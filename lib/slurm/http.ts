@@ -1,9 +1,10 @@
 /**
- * Transport to slurmrestd: one undici Agent per base URL and TLS setting, kept in the warm Lambda container so
- * keep-alive connections survive between invocations.
+ * Transport to slurmrestd: one keep-alive node:http(s) Agent per base URL and TLS setting, kept in the warm
+ * Lambda container so connections survive between invocations.
  */
 import { createHash } from 'node:crypto';
-import { Agent } from 'undici';
+import http from 'node:http';
+import https from 'node:https';
 import { type Logger, silentLogger } from '../observability/logger.js';
 
 export interface TlsOptions {
@@ -15,13 +16,11 @@ export interface TlsOptions {
 
 export interface AgentOptions {
   tls?: TlsOptions;
-  /** Connect timeout, ms. */
-  connectTimeoutMs: number;
   /** Keep-alive idle timeout, ms. */
   keepAliveTimeoutMs?: number;
 }
 
-const agents = new Map<string, Agent>();
+const agents = new Map<string, http.Agent>();
 const warned = new Set<string>();
 
 /** The base URL without credentials, query or trailing slash: safe for logs, metric labels and cache keys. */
@@ -38,30 +37,34 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-/** Returns the cached Agent for this base URL and TLS/timeout setting, creating it on first use. */
-export function getAgent(baseUrl: string, opts: AgentOptions, logger: Logger = silentLogger): Agent {
-  const origin = new URL(baseUrl).origin;
+/** Returns the cached Agent for this base URL and TLS/keep-alive setting, creating it on first use. */
+export function getAgent(
+  baseUrl: string,
+  opts: AgentOptions = {},
+  logger: Logger = silentLogger,
+): http.Agent {
+  const { origin, protocol } = new URL(baseUrl);
   const caHash = opts.tls?.ca ? createHash('sha256').update(opts.tls.ca).digest('hex').slice(0, 16) : '';
-  const key = `${origin}|${opts.tls?.insecureSkipVerify === true}|${caHash}|${opts.connectTimeoutMs}|${opts.keepAliveTimeoutMs ?? ''}`;
+  const key = `${origin}|${opts.tls?.insecureSkipVerify === true}|${caHash}|${opts.keepAliveTimeoutMs ?? ''}`;
   let agent = agents.get(key);
   if (agent) return agent;
-  if (opts.tls?.insecureSkipVerify === true && origin.startsWith('https:') && !warned.has(origin)) {
+  if (opts.tls?.insecureSkipVerify === true && protocol === 'https:' && !warned.has(origin)) {
     warned.add(origin);
     logger.warn('TLS certificate verification is disabled for slurmrestd (insecure_skip_verify)', {
       endpoint: origin,
     });
   }
-  agent = new Agent({
-    connect: {
-      timeout: opts.connectTimeoutMs,
-      ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
-      ...(opts.tls?.insecureSkipVerify === true ? { rejectUnauthorized: false } : {}),
-    },
-    keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
-    // Per-request timeouts are passed with each request (they depend on the remaining Lambda time).
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
+  // `timeout` is the idle time after which a free (kept-alive) socket is closed; request budgets are enforced
+  // per request (they depend on the remaining Lambda time).
+  const common = { keepAlive: true, timeout: opts.keepAliveTimeoutMs ?? 30_000 };
+  agent =
+    protocol === 'https:'
+      ? new https.Agent({
+          ...common,
+          ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
+          ...(opts.tls?.insecureSkipVerify === true ? { rejectUnauthorized: false } : {}),
+        })
+      : new http.Agent(common);
   agents.set(key, agent);
   return agent;
 }
@@ -71,5 +74,5 @@ export async function resetAgents(): Promise<void> {
   const all = [...agents.values()];
   agents.clear();
   warned.clear();
-  await Promise.allSettled(all.map((a) => a.destroy()));
+  for (const a of all) a.destroy();
 }
