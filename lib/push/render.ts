@@ -25,6 +25,9 @@ export interface Rendered {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Marks the metrics this module registers (their text is written by expositionChunks). */
+const FAMILY = Symbol('family metric');
+
 /**
  * A prom-client metric backed by a family's samples. prom-client's Gauge/Counter keep their own copy of every
  * series (a labels hash string and a value object each: ~25 MB at 100k series, docs/performance.md); the
@@ -32,6 +35,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * formatting.
  */
 interface FamilyMetric {
+  [FAMILY]: true;
   name: string;
   help: string;
   type: 'gauge' | 'counter';
@@ -65,6 +69,7 @@ const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, st
 function familyMetric(name: string, help: string, type: 'gauge' | 'counter', values: Sample[]): FamilyMetric {
   const got = { name, help, type, aggregator: 'sum' as const, values };
   return {
+    [FAMILY]: true,
     name,
     help,
     type,
@@ -136,19 +141,82 @@ export async function renderFamilies(
   return { registry, text: () => expositionChunks(registry), series };
 }
 
+/** Characters of text gathered before a chunk is handed on (one gzip write, one stdout write). */
+const CHUNK_CHARS = 64 * 1024;
+
 /**
- * The exposition text of `registry` one metric family at a time, the same bytes as `registry.metrics()` (which
- * renders every family at once and joins them: at 88k series ~40 MB of strings alive together).
+ * The exposition text of `registry` in chunks of ~64 KB: the same bytes as `registry.metrics()` (NaN spelled
+ * `NaN`, see fixSpecialValues), checked against prom-client by test/push/render.test.ts.
+ *
+ * Written here rather than by prom-client for the families this module registers: prom-client renders each
+ * family into an array of line strings and joins it, so the largest family (~13k series at 100k jobs) and
+ * its per-line arrays live together, and with a small young generation all of it is promoted — ~35 MB of
+ * old-space garbage, most of the run's peak RSS. Here each label set (shared by the families of one entity)
+ * is formatted once and lines go straight into a bounded chunk. Other metrics (none in the pipeline) are
+ * rendered by prom-client.
  */
 export async function* expositionChunks(registry: Registry): AsyncGenerator<string> {
-  const metrics = registry.getMetricsAsArray();
-  // metrics() is the families joined by a blank line plus a final newline: each chunk is one family and its
-  // newline (so its last line is complete for fixSpecialValues), after the blank line from the second on.
-  for (let i = 0; i < metrics.length; i++) {
-    const text = await registry.getSingleMetricAsString((metrics[i] as { name: string }).name);
-    yield fixSpecialValues(i === 0 ? `${text}\n` : `\n${text}\n`);
+  const metrics = registry.getMetricsAsArray() as unknown[];
+  if (metrics.length === 0) {
+    yield '\n';
+    return;
   }
-  if (metrics.length === 0) yield '\n';
+  const labelText = new Map<object, string>();
+  let out = '';
+  for (let i = 0; i < metrics.length; i++) {
+    const metric = metrics[i] as Partial<FamilyMetric> & { name: string };
+    if (i > 0) out += '\n';
+    if (!isFamilyMetric(metric)) {
+      out += `${fixSpecialValues(`${await registry.getSingleMetricAsString(metric.name)}\n`)}`;
+      continue;
+    }
+    const { name, help, type, values } = metric.get();
+    const escapedName = escapeText(name);
+    out += `# HELP ${escapedName} ${escapeText(help)}\n# TYPE ${escapedName} ${type}\n`;
+    for (const s of values) {
+      let labels = labelText.get(s.labels);
+      if (labels === undefined) {
+        labels = formatLabels(s.labels);
+        labelText.set(s.labels, labels);
+      }
+      out += `${escapedName}${labels} ${formatValue(s.value)}\n`;
+      if (out.length >= CHUNK_CHARS) {
+        yield out;
+        out = '';
+      }
+    }
+  }
+  if (out !== '') yield out;
+}
+
+function isFamilyMetric(m: unknown): m is FamilyMetric {
+  return (m as { [FAMILY]?: true })[FAMILY] === true;
+}
+
+/** prom-client's escaping of names and help: backslash and newline. */
+function escapeText(s: string): string {
+  return s.includes('\\') || s.includes('\n') ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : s;
+}
+
+/** `{a="x",b="y"}` in the labels' own key order, '' for none (prom-client's format and escaping). */
+function formatLabels(labels: Record<string, string>): string {
+  let text = '';
+  for (const name in labels) {
+    const v = labels[name] as string;
+    const escaped =
+      v.includes('\\') || v.includes('\n') || v.includes('"')
+        ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
+        : v;
+    text += `${text === '' ? '' : ','}${name}="${escaped}"`;
+  }
+  return text === '' ? '' : `{${text}}`;
+}
+
+/** prom-client's number format, with NaN spelled as Prometheus spells it. */
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v < 0 ? '-Inf' : '+Inf';
+  return `${v}`;
 }
 
 /** The whole text of `chunks` (tests, small outputs). */

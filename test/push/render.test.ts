@@ -250,29 +250,49 @@ describe('renderFamilies', () => {
     expect(series).toBe(distinct.size);
   });
 
-  it('renders the same bytes as registry.metrics(), one family per chunk, and counts the same series', async () => {
+  it('streams the same bytes as prom-client renders for the registry, in bounded chunks', async () => {
+    const shared = { user: 'alice', state: 'running' };
+    const big: MetricFamily['samples'] = [];
+    for (let i = 0; i < 20_000; i++)
+      big.push({ labels: { node: `n${i}`, partition: 'p"1' }, value: i * 1.5 });
     const fams = [
       family('m_a', 'gauge', [
         { labels: { a: '1' }, value: 1 },
         { labels: { a: '1' }, value: 2 },
         { labels: { a: '2' }, value: Number.NaN },
+        { labels: { a: '3' }, value: Number.POSITIVE_INFINITY },
+        { labels: { a: '4' }, value: Number.NEGATIVE_INFINITY },
+        { labels: { a: '5' }, value: 1e21 },
+        { labels: { a: '6' }, value: -0.000001 },
       ]),
       family('m_c', 'counter', [
         { labels: { a: '1' }, value: 3 },
         { labels: { a: '2' }, value: -1 },
       ]),
-      family('m_e', 'gauge', []),
+      family('m_e', 'gauge', [], 'help with \\ backslash\nand newline'),
+      family(
+        'm_adv',
+        'gauge',
+        ADVERSARIAL.map((v, i) => ({ labels: { v, i: String(i) }, value: i })),
+      ),
+      family('m_u1', 'gauge', [{ labels: shared, value: 1 }]),
+      family('m_u2', 'gauge', [{ labels: shared, value: 2 }]),
+      family('m_big', 'gauge', big),
+      family('m_plain', 'gauge', [{ labels: {}, value: 7 }]),
     ];
-    const r = await renderFamilies(fams);
+    const r = await renderFamilies(fams, { constLabels: { cluster: 'c' } });
     const chunks: string[] = [];
     for await (const c of r.text()) chunks.push(c);
-    // One chunk per registered metric; NaN spelled as Prometheus spells it, in the last line of a chunk too.
-    expect(chunks).toHaveLength(r.registry.getMetricsAsArray().length);
-    expect(chunks.join('')).toBe(fixSpecialValues(await r.registry.metrics()));
-    expect(chunks.join('')).toContain('m_a{a="2"} NaN\n');
-    expect(r.series).toBe(parseExposition(chunks.join('')).samples.length);
+    const text = chunks.join('');
+    // prom-client renders the same registry (NaN spelled as Prometheus spells it).
+    expect(text).toBe(fixSpecialValues(await r.registry.metrics()));
+    expect(text).toContain('m_a{cluster="c",a="2"} NaN\n');
+    expect(r.series).toBe(parseExposition(text).samples.length);
+    // Bounded chunks: ~64 KB each (a chunk ends after the line that crossed the bound).
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const c of chunks.slice(0, -1)) expect(c.length).toBeLessThan(64 * 1024 + 12_000);
     // Read twice: rendered again from the registry, the same text.
-    expect(await joinChunks(r.text())).toBe(chunks.join(''));
+    expect(await joinChunks(r.text())).toBe(text);
     const empty = await renderFamilies([]);
     expect(await joinChunks(empty.text())).toBe(await empty.registry.metrics());
   });
