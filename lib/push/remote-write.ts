@@ -1,12 +1,10 @@
 /**
  * Prometheus remote write 1.0 target: protobuf `WriteRequest`, Snappy block format, batching, retries and
  * AWS SigV4 for Amazon Managed Service for Prometheus. Loaded lazily (lib/lazy.ts → its own bundle), so it
- * takes its HTTP client from the caller instead of importing undici again, and imports no other heavy module.
+ * takes its HTTP client from the caller and imports no other heavy module.
  *
- * The encoder is hand-written on protobufjs/minimal's Writer (44 KB bundled vs 108 KB for protobufjs/light
- * plus a descriptor): the schema is five tiny messages, frozen by the 1.0 spec.
+ * The encoder is hand-written (encodeWriteRequest): the schema is five small messages, frozen by the 1.0 spec.
  */
-import protobuf from 'protobufjs/minimal.js';
 import snappy from 'snappyjs';
 import { PushError } from '../errors.js';
 import type { RequestObserver } from '../observability/events.js';
@@ -39,7 +37,7 @@ export interface RemoteWriteOptions {
   backoff?: BackoffOptions;
   logger?: Logger;
   onRequest?: RequestObserver;
-  /** The HTTP sender (lib/push/http.ts `sendWithRetry`), injected so this bundle doesn't carry undici. */
+  /** The HTTP sender (lib/push/http.ts `sendWithRetry`), injected so this bundle carries no HTTP client of its own. */
   send: (req: SendRequest) => Promise<SendResult>;
 }
 
@@ -114,41 +112,108 @@ export async function seriesBatches(
   return { total, batches: batches() };
 }
 
-/** Encodes a `prometheus.WriteRequest` (prompb/remote.proto + types.proto field numbers). */
+/** Bytes of `n` (0 ≤ n < 2^53) as a protobuf varint. */
+function varintSize(n: number): number {
+  let size = 1;
+  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) size++;
+  return size;
+}
+
+function writeVarint(out: Buffer, pos: number, n: number): number {
+  let p = pos;
+  let v = n;
+  while (v >= 0x80) {
+    out[p++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[p++] = v;
+  return p;
+}
+
+/** A length-delimited string field: tag, byte length, UTF-8 bytes. */
+function writeString(out: Buffer, pos: number, tag: number, s: string, bytes: number): number {
+  out[pos] = tag;
+  const p = writeVarint(out, pos + 1, bytes);
+  return p + out.write(s, p, bytes, 'utf8');
+}
+
+/**
+ * Encodes a `prometheus.WriteRequest` (prompb/remote.proto + types.proto field numbers) straight into one
+ * buffer of the exact size: a first pass measures every string and message, the second writes them.
+ * Hand-written (the schema is five small messages frozen by the 1.0 spec) instead of protobufjs's Writer,
+ * which keeps an operation object per written field until `finish()`: ~90k objects per 2 000-series batch,
+ * promoted to the old space while a batch is in flight (~40 MB of garbage at 88k series). The tests decode
+ * its output with protobufjs reflection.
+ */
 export function encodeWriteRequest(
   series: readonly WriteSeries[],
   timestampMs: number,
   metadata: readonly WriteMetadata[] = [],
 ): Uint8Array {
-  const w = protobuf.Writer.create();
+  // Sample: value (fixed64, tag 0x09) + timestamp (varint, tag 0x10; epoch ms are never negative here).
+  const ts = Math.max(0, Math.trunc(timestampMs));
+  const sampleLen = 1 + 8 + 1 + varintSize(ts);
+  // Pass 1: byte lengths of every label string and message, kept in one array in write order.
+  const sizes: number[] = [];
+  let total = 0;
   for (const s of series) {
-    w.uint32((1 << 3) | 2).fork(); // timeseries = 1
+    const at = sizes.length;
+    sizes.push(0); // the series message length, filled below
+    let seriesLen = 0;
     for (const [name, value] of s.labels) {
-      w.uint32((1 << 3) | 2) // labels = 1
-        .fork()
-        .uint32((1 << 3) | 2)
-        .string(name)
-        .uint32((2 << 3) | 2)
-        .string(value)
-        .ldelim();
+      const n = Buffer.byteLength(name, 'utf8');
+      const v = Buffer.byteLength(value, 'utf8');
+      const labelLen = 1 + varintSize(n) + n + 1 + varintSize(v) + v;
+      sizes.push(labelLen, n, v);
+      seriesLen += 1 + varintSize(labelLen) + labelLen;
     }
-    w.uint32((2 << 3) | 2) // samples = 2
-      .fork()
-      .uint32((1 << 3) | 1) // value = 1, fixed64
-      .double(s.value)
-      .uint32((2 << 3) | 0) // timestamp = 2, varint
-      .int64(timestampMs)
-      .ldelim();
-    w.ldelim();
+    seriesLen += 1 + varintSize(sampleLen) + sampleLen;
+    sizes[at] = seriesLen;
+    total += 1 + varintSize(seriesLen) + seriesLen;
   }
   for (const m of metadata) {
-    w.uint32((3 << 3) | 2).fork(); // metadata = 3
-    if (m.type !== 0) w.uint32((1 << 3) | 0).int32(m.type);
-    w.uint32((2 << 3) | 2).string(m.name);
-    if (m.help !== '') w.uint32((4 << 3) | 2).string(m.help);
-    w.ldelim();
+    const n = Buffer.byteLength(m.name, 'utf8');
+    const h = Buffer.byteLength(m.help, 'utf8');
+    let len = 1 + varintSize(n) + n;
+    if (m.type !== 0) len += 1 + varintSize(m.type);
+    if (h > 0) len += 1 + varintSize(h) + h;
+    sizes.push(len, n, h);
+    total += 1 + varintSize(len) + len;
   }
-  return w.finish();
+  // Pass 2.
+  const out = Buffer.allocUnsafe(total);
+  let pos = 0;
+  let k = 0;
+  for (const s of series) {
+    out[pos++] = 0x0a; // timeseries = 1
+    pos = writeVarint(out, pos, sizes[k++] as number);
+    for (const [name, value] of s.labels) {
+      out[pos++] = 0x0a; // labels = 1
+      pos = writeVarint(out, pos, sizes[k++] as number);
+      pos = writeString(out, pos, 0x0a, name, sizes[k++] as number); // name = 1
+      pos = writeString(out, pos, 0x12, value, sizes[k++] as number); // value = 2
+    }
+    out[pos++] = 0x12; // samples = 2
+    pos = writeVarint(out, pos, sampleLen);
+    out[pos++] = 0x09; // value = 1, fixed64
+    pos = out.writeDoubleLE(s.value, pos);
+    out[pos++] = 0x10; // timestamp = 2, varint
+    pos = writeVarint(out, pos, ts);
+  }
+  for (const m of metadata) {
+    out[pos++] = 0x1a; // metadata = 3
+    pos = writeVarint(out, pos, sizes[k++] as number);
+    if (m.type !== 0) {
+      out[pos++] = 0x08; // type = 1
+      pos = writeVarint(out, pos, m.type);
+    }
+    const n = sizes[k++] as number;
+    const h = sizes[k++] as number;
+    pos = writeString(out, pos, 0x12, m.name, n); // metric_family_name = 2
+    if (h > 0) pos = writeString(out, pos, 0x22, m.help, h); // help = 4
+  }
+  if (pos !== total) throw new Error(`remote write encoder: wrote ${pos} of ${total} bytes`);
+  return out;
 }
 
 export class RemoteWriteTarget implements PushTarget {
@@ -197,17 +262,29 @@ export class RemoteWriteTarget implements PushTarget {
     let bytes = 0;
     let status = 0;
     const failures: PushError[] = [];
+    const nextBody = (): { body: Uint8Array | undefined; samples: number } => {
+      const item = pending.next();
+      if (item.done) return { body: undefined, samples: 0 };
+      const { series, metadata } = item.value;
+      return {
+        body: snappy.compress(encodeWriteRequest(series, payload.timestampMs, metadata)),
+        samples: series.length,
+      };
+    };
     const worker = async (): Promise<void> => {
-      for (let item = pending.next(); !item.done; item = pending.next()) {
-        const batch = item.value;
+      for (;;) {
+        // Only the compressed body and the sample count stay referenced while the request is in flight: the
+        // batch's label arrays would otherwise live through the round trip and be promoted to the old space
+        // (~1 MB per batch, ~40 MB over a 100k-job run).
+        const { body, samples } = nextBody();
+        if (body === undefined) return;
         sent++;
-        const body = snappy.compress(encodeWriteRequest(batch.series, payload.timestampMs, batch.metadata));
         bytes += body.byteLength;
         try {
           const res = await this.sendBatch(body, opts);
           requests += res.requests;
           status = res.status;
-          accepted += batch.series.length;
+          accepted += samples;
         } catch (err) {
           // Duck-typed: the injected sender lives in the main bundle, with its own PushError class.
           const e =
@@ -220,11 +297,11 @@ export class RemoteWriteTarget implements PushTarget {
           failures.push(e);
           requests += e.requests ?? 1;
           if (e.status !== undefined) status = e.status;
-          rejected += batch.series.length;
+          rejected += samples;
           (o.logger ?? silentLogger).warn('remote write batch failed', {
             url: this.safeUrl(),
             status: e.status,
-            samples: batch.series.length,
+            samples,
             error: e.message,
           });
         }

@@ -29,11 +29,11 @@ function staticPackages(entry: string): { packages: Set<string>; files: Set<stri
 }
 
 describe('lazy bundle boundary', () => {
-  it('remote-write.ts statically reaches only protobufjs/minimal, snappyjs and node built-ins', () => {
+  it('remote-write.ts statically reaches only snappyjs and node built-ins', () => {
     const { packages, files } = staticPackages('lib/push/remote-write.ts');
     const foreign = [...packages].filter((p) => !p.startsWith('node:'));
-    expect(foreign.sort()).toEqual(['protobufjs/minimal.js', 'snappyjs']);
-    // In particular no undici (injected as `send`) and no http.ts.
+    expect(foreign.sort()).toEqual(['snappyjs']);
+    // In particular no HTTP client (injected as `send`): no http.ts.
     expect([...files].some((f) => f.endsWith('lib/push/http.ts'))).toBe(false);
   });
 

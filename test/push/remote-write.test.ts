@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MetricFamily } from '../../lib/collectors/types.js';
 import { PushError } from '../../lib/errors.js';
 import { sendWithRetry } from '../../lib/push/http.js';
-import { createRemoteWriteTarget, type RemoteWriteOptions } from '../../lib/push/remote-write.js';
+import {
+  createRemoteWriteTarget,
+  encodeWriteRequest,
+  type RemoteWriteOptions,
+} from '../../lib/push/remote-write.js';
 import { renderFamilies } from '../../lib/push/render.js';
 import type { PushPayload } from '../../lib/push/types.js';
 import { USER_AGENT } from '../../lib/version.js';
@@ -74,6 +78,67 @@ let server: LocalServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+});
+
+describe('encodeWriteRequest', () => {
+  it('writes what protobufjs reflection decodes: multi-byte lengths, UTF-8, special values, metadata', () => {
+    const long = 'x'.repeat(200);
+    const huge = 'ü'.repeat(9_000); // 18 000 bytes: a 3-byte length varint
+    const pair = (name: string, value: string): [string, string] => [name, value];
+    const series = [
+      { labels: [pair('__name__', 'm_a'), pair('user', 'ünïcødé 🚀')], value: 1.5 },
+      { labels: [pair('__name__', 'm_a'), pair('long', long)], value: Number.NaN },
+      { labels: [pair('__name__', 'm_b'), pair('huge', huge)], value: Number.POSITIVE_INFINITY },
+      { labels: [pair('__name__', 'm_c')], value: -0.25 },
+      ...Array.from({ length: 300 }, (_, i) => ({
+        labels: [pair('__name__', 'm_d'), pair('i', String(i))],
+        // Not 0: protobufjs leaves proto3 default values out, this encoder writes every sample's value.
+        value: i + 1,
+      })),
+    ];
+    const metadata = [
+      { type: 2, name: 'm_a', help: 'help with ✓' },
+      { type: 0, name: 'm_b', help: '' },
+      { type: 1, name: 'm_c', help: long },
+    ];
+    const bytes = Buffer.from(encodeWriteRequest(series, TS, metadata));
+    const decoded = WriteRequest.toObject(WriteRequest.decode(bytes), {
+      longs: Number,
+      enums: String,
+      defaults: true,
+      arrays: true,
+    }) as DecodedRequest;
+    expect(decoded.timeseries).toHaveLength(series.length);
+    for (const [i, s] of series.entries()) {
+      const got = decoded.timeseries[i];
+      expect(got?.labels.map((l) => [l.name, l.value])).toEqual(s.labels);
+      expect(got?.samples).toHaveLength(1);
+      expect(got?.samples[0]?.timestamp).toBe(TS);
+      if (Number.isNaN(s.value)) expect(got?.samples[0]?.value).toBeNaN();
+      else expect(got?.samples[0]?.value).toBe(s.value);
+    }
+    expect(decoded.metadata.map((m) => [m.type, m.metricFamilyName, m.help])).toEqual([
+      ['GAUGE', 'm_a', 'help with ✓'],
+      ['UNKNOWN', 'm_b', ''],
+      ['COUNTER', 'm_c', long],
+    ]);
+    // Exactly the bytes protobufjs reflection writes for the same message (fields in number order).
+    const reference = WriteRequest.encode(
+      WriteRequest.fromObject({
+        timeseries: series.map((s) => ({
+          labels: s.labels.map(([name, value]) => ({ name, value })),
+          samples: [{ value: s.value, timestamp: TS }],
+        })),
+        metadata: metadata.map((m) => ({
+          ...(m.type !== 0 ? { type: m.type } : {}),
+          metricFamilyName: m.name,
+          ...(m.help !== '' ? { help: m.help } : {}),
+        })),
+      }),
+    ).finish();
+    expect(bytes.equals(Buffer.from(reference))).toBe(true);
+    expect(encodeWriteRequest([], TS)).toHaveLength(0);
+  });
 });
 
 describe('RemoteWriteTarget encoding', () => {
