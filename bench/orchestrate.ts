@@ -10,7 +10,7 @@ import { COLLECTOR_NAMES } from '../lib/collectors/index.js';
 import { measureColdStart } from './cold-start.js';
 import { lambdaCost, memoryFor } from './cost.js';
 import type { ClusterSpec, ExporterReport, ExporterTask, ServerReady } from './ipc.js';
-import { targetChecks, withTables } from './report.js';
+import { deployedNodeOptions, targetChecks, withTables } from './report.js';
 
 const SEED = 20_240_601;
 const VERSIONS = ['v0.0.38', 'v0.0.44'];
@@ -28,10 +28,13 @@ const SLOPE_NODES = 10_000;
 const SLOPE_USERS = 500;
 const SLOPE_REPEATS = 3;
 /**
- * The same 100k-job run once more with V8 told to favour memory over speed (what `NODE_OPTIONS` can set on
- * Lambda; docs/performance.md): it shows what the peak RSS costs in CPU.
+ * The 100k-job v0.0.38 Pushgateway run again with other V8 settings, for comparison with the deployed ones:
+ * Node's own defaults (no flags) and V8 told to favour memory over speed (docs/performance.md).
  */
-const MEMORY_MODE = { flags: ['--optimize-for-size'], version: 'v0.0.38', target: 'pushgateway' as const };
+const COMPARISONS: { flags: string[]; version: string; target: ExporterTask['target'] }[] = [
+  { flags: [], version: 'v0.0.38', target: 'pushgateway' },
+  { flags: ['--optimize-for-size'], version: 'v0.0.38', target: 'pushgateway' },
+];
 const CHILD_TIMEOUT_MS = 300_000;
 
 const log = (msg: string): void => {
@@ -154,29 +157,24 @@ export async function runOrchestrator(args: string[]): Promise<void> {
   const results: Record<string, unknown>[] = [];
   const started = Date.now();
 
+  // Every run of the matrix uses the Lambda's own NODE_OPTIONS (serverless.yml's default).
+  const deployed = deployedNodeOptions(readFileSync(path.resolve('serverless.yml'), 'utf8'));
+  log(`deployed NODE_OPTIONS: ${deployed.join(' ') || '(none)'}`);
   for (const s of SCENARIOS) {
     if (only && !s.scenario.includes(only)) continue;
     await withServer({ nodes: s.nodes, jobs: s.jobs, versions: VERSIONS, seed: SEED }, async (srv) => {
       for (const version of VERSIONS) {
         for (const target of TARGETS) {
           log(`${s.scenario} ${version} → ${target}`);
-          const r = await runExporter({ ...s, version, target, ...srv, floor: true });
-          emit(results, finish(r));
+          const r = await runExporter({ ...s, version, target, ...srv, floor: true, v8Flags: deployed });
+          emit(results, { ...finish(r), v8_flags: deployed, flags_from: 'serverless.yml' });
         }
       }
-      if (s.jobs >= 100_000) {
-        log(
-          `${s.scenario} ${MEMORY_MODE.version} → ${MEMORY_MODE.target} with ${MEMORY_MODE.flags.join(' ')}`,
-        );
-        const r = await runExporter({
-          ...s,
-          version: MEMORY_MODE.version,
-          target: MEMORY_MODE.target,
-          ...srv,
-          floor: true,
-          v8Flags: MEMORY_MODE.flags,
-        });
-        emit(results, { ...finish(r), v8_flags: MEMORY_MODE.flags });
+      if (s.jobs < 100_000) return;
+      for (const c of COMPARISONS) {
+        log(`${s.scenario} ${c.version} → ${c.target} with ${c.flags.join(' ') || "Node's defaults"}`);
+        const r = await runExporter({ ...s, ...c, ...srv, floor: true, v8Flags: c.flags });
+        emit(results, { ...finish(r), v8_flags: c.flags, flags_from: 'comparison' });
       }
     });
   }
@@ -198,6 +196,7 @@ export async function runOrchestrator(args: string[]): Promise<void> {
             jobs,
             ...srv,
             floor: false,
+            v8Flags: deployed,
           });
           if (!best || Number(r.peak_rss_mb) < Number(best.peak_rss_mb)) best = r;
         }

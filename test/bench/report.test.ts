@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   costTable,
+  deployedNodeOptions,
   resultsTable,
   scenarioRuns,
   slopeTable,
@@ -34,6 +35,17 @@ describe('docs/performance.md tables', () => {
     expect(slopeTable(results)).toMatch(/\*\*\d+\.\d\d MB per 10k jobs\*\*/);
   });
 
+  it('were measured with the NODE_OPTIONS serverless.yml deploys', () => {
+    const flags = deployedNodeOptions(readFileSync('serverless.yml', 'utf8'));
+    const deployed = scenarioRuns(results).filter((l) => l.flags_from === 'serverless.yml');
+    expect(deployed.length).toBeGreaterThanOrEqual(8);
+    for (const run of deployed) expect(run.v8_flags).toEqual(flags);
+    // `$\{` keeps the template literal from reading the placeholder: the text is `${param:…}`.
+    const yml = `NODE_OPTIONS: $\{param:nodeOptions, '--a=1  --b'}`;
+    expect(deployedNodeOptions(yml)).toEqual(['--a=1', '--b']);
+    expect(() => deployedNodeOptions('NODE_OPTIONS: --a')).toThrow(/serverless.yml/);
+  });
+
   it('refuses a page without the markers', () => {
     expect(() => withTables('# no tables here\n', results)).toThrow(/markers <!-- bench:\w+ -->/);
   });
@@ -51,7 +63,7 @@ describe('docs/performance.md tables', () => {
     const lines = [
       run({}),
       run({ ratio: 1.05, peak_rss_mb: 170 }),
-      run({ ratio: null, peak_rss_mb: 120, v8_flags: ['--optimize-for-size'] }),
+      run({ ratio: 0.5, peak_rss_mb: 120, v8_flags: ['--optimize-for-size'], flags_from: 'comparison' }),
       { rss_slope_mb_per_10k_jobs: 1.5 },
       {
         cold_start: { bundle_kb: { collect: 900 }, require_collect_ms_median: 151, lazy_code_in_collect: [] },
