@@ -47,6 +47,16 @@ export interface WriteSeries {
   value: number;
 }
 
+/**
+ * One series with its `Label` fields already encoded: `labels` are the TimeSeries field-1 entries in sorted
+ * order. Label sets are shared by the families of one entity (4 per user × state), so their bytes are encoded
+ * once per label object and only copied per series.
+ */
+interface EncodedSeries {
+  labels: readonly Buffer[];
+  value: number;
+}
+
 export interface WriteMetadata {
   type: number;
   name: string;
@@ -58,24 +68,53 @@ const METRIC_TYPE: Record<string, number> = { counter: 1, gauge: 2, histogram: 3
 
 /**
  * Series of a prom-client registry (via `getMetricsAsJSON()`, which also covers histograms/summaries) in
- * batches of at most `max` samples, built as they are sent (at 100k series, building every label array first
- * held ~20 MB): `__name__` = metricName ?? name, labels stringified, empty values dropped, `extra` labels (job,
- * grouping) override same-named sample labels (as the Pushgateway's grouping key does), sorted by name (byte
- * order). Each batch carries the metadata of the families it holds (unless `withMetadata` is false).
+ * batches of at most `max` samples, built as they are sent: `__name__` = metricName ?? name, labels
+ * stringified, empty values dropped, `extra` labels (job, grouping) override same-named sample labels (as the
+ * Pushgateway's grouping key does), sorted by name. The label fields of each label object are encoded once
+ * (with the extra labels merged in) and `__name__` is placed where it sorts. Each batch carries the metadata
+ * of the families it holds (unless `withMetadata` is false).
  */
 export async function seriesBatches(
   registry: PushPayload['registry'],
   extra: Record<string, string>,
   max: number,
   withMetadata = true,
-): Promise<{ total: number; batches: Iterable<{ series: WriteSeries[]; metadata: WriteMetadata[] }> }> {
+): Promise<{ total: number; batches: Iterable<{ series: EncodedSeries[]; metadata: WriteMetadata[] }> }> {
   const metrics = await registry.getMetricsAsJSON();
   const extraPairs = Object.entries(extra).filter(([, v]) => v !== '');
   const extraNames = new Set(extraPairs.map(([k]) => k));
   let total = 0;
   for (const m of metrics) total += m.values.length;
-  function* batches(): Generator<{ series: WriteSeries[]; metadata: WriteMetadata[] }> {
-    let series: WriteSeries[] = [];
+  /** Per label object: the encoded fields sorting before `__name__` and after it. */
+  const encoded = new Map<object, { before: Buffer; after: Buffer }>();
+  const nameFields = new Map<string, Buffer>();
+  const labelBytes = (raw: Record<string, unknown>): { before: Buffer; after: Buffer } => {
+    let got = encoded.get(raw);
+    if (got) return got;
+    const pairs: [string, string][] = [];
+    for (const k in raw) {
+      if (k === '__name__' || extraNames.has(k)) continue;
+      const value = formatLabel(raw[k]);
+      if (value !== '') pairs.push([k, value]);
+    }
+    for (const pair of extraPairs) pairs.push(pair);
+    pairs.sort(byName);
+    let at = 0;
+    while (at < pairs.length && (pairs[at] as [string, string])[0] < '__name__') at++;
+    got = { before: labelFields(pairs.slice(0, at)), after: labelFields(pairs.slice(at)) };
+    encoded.set(raw, got);
+    return got;
+  };
+  const nameField = (name: string): Buffer => {
+    let field = nameFields.get(name);
+    if (!field) {
+      field = labelFields([['__name__', name]]);
+      nameFields.set(name, field);
+    }
+    return field;
+  };
+  function* batches(): Generator<{ series: EncodedSeries[]; metadata: WriteMetadata[] }> {
+    let series: EncodedSeries[] = [];
     let metadata: WriteMetadata[] = [];
     for (const metric of metrics) {
       const meta = { type: METRIC_TYPE[metric.type] ?? 0, name: metric.name, help: metric.help };
@@ -85,16 +124,8 @@ export async function seriesBatches(
         labels: Record<string, unknown>;
         metricName?: string;
       }[]) {
-        // Plain arrays, no Map per series: this runs for every sample (100k+).
-        const labels: [string, string][] = [['__name__', v.metricName ?? metric.name]];
-        for (const k in v.labels) {
-          if (k === '__name__' || extraNames.has(k)) continue;
-          const value = formatLabel(v.labels[k]);
-          if (value !== '') labels.push([k, value]);
-        }
-        for (const pair of extraPairs) labels.push(pair);
-        labels.sort(byName);
-        series.push({ labels, value: v.value });
+        const { before, after } = labelBytes(v.labels);
+        series.push({ labels: [before, nameField(v.metricName ?? metric.name), after], value: v.value });
         if (withMetadata && !described) {
           metadata.push(meta);
           described = true;
@@ -110,6 +141,29 @@ export async function seriesBatches(
     if (series.length > 0) yield { series, metadata };
   }
   return { total, batches: batches() };
+}
+
+/** TimeSeries field-1 entries (`Label` messages) for `pairs`, in their order. */
+function labelFields(pairs: readonly [string, string][]): Buffer {
+  let total = 0;
+  const lens: number[] = [];
+  for (const [name, value] of pairs) {
+    const n = Buffer.byteLength(name, 'utf8');
+    const v = Buffer.byteLength(value, 'utf8');
+    const len = 1 + varintSize(n) + n + 1 + varintSize(v) + v;
+    lens.push(len, n, v);
+    total += 1 + varintSize(len) + len;
+  }
+  const out = Buffer.allocUnsafe(total);
+  let pos = 0;
+  let k = 0;
+  for (const [name, value] of pairs) {
+    out[pos++] = 0x0a; // labels = 1
+    pos = writeVarint(out, pos, lens[k++] as number);
+    pos = writeString(out, pos, 0x0a, name, lens[k++] as number); // name = 1
+    pos = writeString(out, pos, 0x12, value, lens[k++] as number); // value = 2
+  }
+  return out;
 }
 
 /** Bytes of `n` (0 ≤ n < 2^53) as a protobuf varint. */
@@ -138,61 +192,63 @@ function writeString(out: Buffer, pos: number, tag: number, s: string, bytes: nu
 }
 
 /**
- * Encodes a `prometheus.WriteRequest` (prompb/remote.proto + types.proto field numbers) straight into one
- * buffer of the exact size: a first pass measures every string and message, the second writes them.
- * Hand-written (the schema is five small messages frozen by the 1.0 spec) instead of protobufjs's Writer,
- * which keeps an operation object per written field until `finish()`: ~90k objects per 2 000-series batch,
- * promoted to the old space while a batch is in flight (~40 MB of garbage at 88k series). The tests decode
- * its output with protobufjs reflection.
+ * Encodes a `prometheus.WriteRequest` (prompb/remote.proto + types.proto field numbers) from plain label pairs
+ * (sorted, with `__name__`). The push itself uses the pre-encoded form (seriesBatches).
  */
 export function encodeWriteRequest(
   series: readonly WriteSeries[],
   timestampMs: number,
   metadata: readonly WriteMetadata[] = [],
 ): Uint8Array {
+  return encodeSeries(
+    series.map((s) => ({ labels: [labelFields(s.labels)], value: s.value })),
+    timestampMs,
+    metadata,
+  );
+}
+
+/**
+ * The WriteRequest of already encoded series, written straight into one buffer of the exact size.
+ * Hand-written (the schema is five small messages frozen by the 1.0 spec) instead of protobufjs's Writer,
+ * which keeps an operation object per written field until `finish()`: ~90k per 2 000-series batch, promoted
+ * to the old space while a batch is in flight. The tests decode its output with protobufjs reflection and
+ * compare it with protobufjs's own encoding.
+ */
+function encodeSeries(
+  series: readonly EncodedSeries[],
+  timestampMs: number,
+  metadata: readonly WriteMetadata[],
+): Buffer {
   // Sample: value (fixed64, tag 0x09) + timestamp (varint, tag 0x10; epoch ms are never negative here).
   const ts = Math.max(0, Math.trunc(timestampMs));
   const sampleLen = 1 + 8 + 1 + varintSize(ts);
-  // Pass 1: byte lengths of every label string and message, kept in one array in write order.
-  const sizes: number[] = [];
+  const sampleField = 1 + varintSize(sampleLen) + sampleLen;
+  const seriesLen = (s: EncodedSeries): number => {
+    let len = sampleField;
+    for (const b of s.labels) len += b.length;
+    return len;
+  };
+  const metaLen = (m: WriteMetadata, n: number, h: number): number =>
+    1 + varintSize(n) + n + (m.type !== 0 ? 1 + varintSize(m.type) : 0) + (h > 0 ? 1 + varintSize(h) + h : 0);
   let total = 0;
   for (const s of series) {
-    const at = sizes.length;
-    sizes.push(0); // the series message length, filled below
-    let seriesLen = 0;
-    for (const [name, value] of s.labels) {
-      const n = Buffer.byteLength(name, 'utf8');
-      const v = Buffer.byteLength(value, 'utf8');
-      const labelLen = 1 + varintSize(n) + n + 1 + varintSize(v) + v;
-      sizes.push(labelLen, n, v);
-      seriesLen += 1 + varintSize(labelLen) + labelLen;
-    }
-    seriesLen += 1 + varintSize(sampleLen) + sampleLen;
-    sizes[at] = seriesLen;
-    total += 1 + varintSize(seriesLen) + seriesLen;
+    const len = seriesLen(s);
+    total += 1 + varintSize(len) + len;
   }
+  const metaBytes: number[] = [];
   for (const m of metadata) {
     const n = Buffer.byteLength(m.name, 'utf8');
     const h = Buffer.byteLength(m.help, 'utf8');
-    let len = 1 + varintSize(n) + n;
-    if (m.type !== 0) len += 1 + varintSize(m.type);
-    if (h > 0) len += 1 + varintSize(h) + h;
-    sizes.push(len, n, h);
+    metaBytes.push(n, h);
+    const len = metaLen(m, n, h);
     total += 1 + varintSize(len) + len;
   }
-  // Pass 2.
   const out = Buffer.allocUnsafe(total);
   let pos = 0;
-  let k = 0;
   for (const s of series) {
     out[pos++] = 0x0a; // timeseries = 1
-    pos = writeVarint(out, pos, sizes[k++] as number);
-    for (const [name, value] of s.labels) {
-      out[pos++] = 0x0a; // labels = 1
-      pos = writeVarint(out, pos, sizes[k++] as number);
-      pos = writeString(out, pos, 0x0a, name, sizes[k++] as number); // name = 1
-      pos = writeString(out, pos, 0x12, value, sizes[k++] as number); // value = 2
-    }
+    pos = writeVarint(out, pos, seriesLen(s));
+    for (const b of s.labels) pos += b.copy(out, pos);
     out[pos++] = 0x12; // samples = 2
     pos = writeVarint(out, pos, sampleLen);
     out[pos++] = 0x09; // value = 1, fixed64
@@ -200,15 +256,16 @@ export function encodeWriteRequest(
     out[pos++] = 0x10; // timestamp = 2, varint
     pos = writeVarint(out, pos, ts);
   }
+  let k = 0;
   for (const m of metadata) {
+    const n = metaBytes[k++] as number;
+    const h = metaBytes[k++] as number;
     out[pos++] = 0x1a; // metadata = 3
-    pos = writeVarint(out, pos, sizes[k++] as number);
+    pos = writeVarint(out, pos, metaLen(m, n, h));
     if (m.type !== 0) {
       out[pos++] = 0x08; // type = 1
       pos = writeVarint(out, pos, m.type);
     }
-    const n = sizes[k++] as number;
-    const h = sizes[k++] as number;
     pos = writeString(out, pos, 0x12, m.name, n); // metric_family_name = 2
     if (h > 0) pos = writeString(out, pos, 0x22, m.help, h); // help = 4
   }
@@ -267,7 +324,7 @@ export class RemoteWriteTarget implements PushTarget {
       if (item.done) return { body: undefined, samples: 0 };
       const { series, metadata } = item.value;
       return {
-        body: snappy.compress(encodeWriteRequest(series, payload.timestampMs, metadata)),
+        body: snappy.compress(encodeSeries(series, payload.timestampMs, metadata)),
         samples: series.length,
       };
     };

@@ -142,6 +142,32 @@ describe('encodeWriteRequest', () => {
 });
 
 describe('RemoteWriteTarget encoding', () => {
+  it('encodes a label object shared by several families once, each series with its own __name__', async () => {
+    server = await startServer((_r, res) => respond(res, 204));
+    const shared = { user: 'alice', state: 'running', A: 'first' };
+    const families: MetricFamily[] = ['slurm_user_jobs', 'slurm_user_jobs_cpus'].map((name, i) => ({
+      name,
+      type: 'gauge',
+      help: name,
+      samples: [
+        { labels: shared, value: i + 1 },
+        { labels: { user: 'bob', state: 'pending' }, value: 10 + i },
+      ],
+    }));
+    await target(server.url, { job: 'slurm' }).push(await payloadOf(families));
+    const decoded = decode((server.requests[0] as Recorded).body);
+    const rows = decoded.timeseries.map((t) => [
+      t.labels.map((l) => `${l.name}=${l.value}`).join(','),
+      t.samples[0]?.value,
+    ]);
+    expect(rows).toEqual([
+      ['A=first,__name__=slurm_user_jobs,cluster=c1,job=slurm,state=running,user=alice', 1],
+      ['__name__=slurm_user_jobs,cluster=c1,job=slurm,state=pending,user=bob', 10],
+      ['A=first,__name__=slurm_user_jobs_cpus,cluster=c1,job=slurm,state=running,user=alice', 2],
+      ['__name__=slurm_user_jobs_cpus,cluster=c1,job=slurm,state=pending,user=bob', 11],
+    ]);
+  });
+
   it('sends a snappy-block protobuf WriteRequest with sorted labels, __name__, no empty values, one sample', async () => {
     server = await startServer((_r, res) => respond(res, 204));
     const families: MetricFamily[] = [
