@@ -51,7 +51,12 @@ export function resultsTable(results: readonly Line[]): string {
     '| scenario | API | target | V8 | wall | cpu | peak RSS | peak heap | floor | ratio | series | response | pushed (req) | slurmrestd requests |\n' +
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const rows = scenarioRuns(results).map((l) => {
-    const floor = l.floor_ms === null ? '— (body > 512 MiB)' : num(l.floor_ms);
+    const floor =
+      l.floor_ms === null
+        ? '— (body > 512 MiB)'
+        : l.floor_ms === undefined
+          ? '— (not measured)'
+          : num(l.floor_ms);
     const ratio = typeof l.ratio === 'number' ? `**${l.ratio.toFixed(2)}**` : '—';
     return `| ${scenarioName(l.scenario)} | ${l.api_version} | ${targetName(l.target)} | ${flagsOf(l)} | ${num(
       l.wall_ms,
@@ -141,7 +146,7 @@ export function targetChecks(results: readonly Line[]): TargetCheck[] {
       met: rss !== null && rss <= 160,
     },
     ...comparisons.map((l) => ({
-      target: `peak RSS of the 100k-job run, MB (comparison: ${flagsText(l)})`,
+      target: `peak RSS of the 100k-job ${l.api_version} ${targetName(l.target)} run, MB (comparison: ${flagsText(l)})`,
       value: Number(l.peak_rss_mb),
       limit: 160,
       met: Number(l.peak_rss_mb) <= 160,
