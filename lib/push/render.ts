@@ -31,8 +31,8 @@ const FAMILY = Symbol('family metric');
 /**
  * A prom-client metric backed by a family's samples. prom-client's Gauge/Counter keep their own copy of every
  * series (a labels hash string and a value object each: ~25 MB at 100k series, docs/performance.md); the
- * Registry only needs `name` and `get()`, so it renders these directly, with its own escaping and number
- * formatting.
+ * Registry only needs `name` and `get()` (remote write reads it through getMetricsAsJSON, and
+ * `registry.metrics()` renders the same text as expositionChunks).
  */
 interface FamilyMetric {
   [FAMILY]: true;
@@ -40,46 +40,12 @@ interface FamilyMetric {
   help: string;
   type: 'gauge' | 'counter';
   aggregator: 'sum';
-  get(): MetricValues<Sample>;
-  getForPromString(): MetricValues<PromStringValue>;
+  get(): { name: string; help: string; type: 'gauge' | 'counter'; aggregator: 'sum'; values: Sample[] };
 }
-
-interface MetricValues<V> {
-  name: string;
-  help: string;
-  type: 'gauge' | 'counter';
-  aggregator: 'sum';
-  values: V[];
-}
-
-/**
- * A value as prom-client's text renderer takes it: `sharedLabels` are formatted once per labels object (a
- * WeakMap in prom-client, the way its histograms share labels between buckets). Collectors share one labels
- * object between the families of an entity (4 metrics per user × state), so most label sets are escaped and
- * joined once instead of once per series.
- */
-interface PromStringValue {
-  labels: Record<string, string>;
-  sharedLabels: Record<string, string>;
-  value: number;
-}
-
-const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function familyMetric(name: string, help: string, type: 'gauge' | 'counter', values: Sample[]): FamilyMetric {
   const got = { name, help, type, aggregator: 'sum' as const, values };
-  return {
-    [FAMILY]: true,
-    name,
-    help,
-    type,
-    aggregator: 'sum',
-    get: () => got,
-    getForPromString: () => ({
-      ...got,
-      values: values.map((s) => ({ labels: NO_LABELS, sharedLabels: s.labels, value: s.value })),
-    }),
-  };
+  return { [FAMILY]: true, name, help, type, aggregator: 'sum', get: () => got };
 }
 
 /**
