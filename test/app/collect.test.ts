@@ -7,17 +7,7 @@ import { resetSlurmClientState } from '../../lib/slurm/client.js';
 import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
 import { registerTestSecret } from '../helpers/secret-scan.js';
 import { awsTestEnv, type SecretsManagerStandIn, startSecretsManager } from '../helpers/secrets-manager.js';
-
-/** Sample value of `name{labels...}` in exposition text (labels matched as a subset). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}=${JSON.stringify(v)}`))) {
-      return Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-  }
-  return undefined;
-}
+import { sample } from '../push/exposition-parser.js';
 
 const cluster = generateCluster({ seed: 7, nodes: 40, jobs: 300, partitions: 3, name: 'unit' });
 const truth = clusterTruth(cluster);

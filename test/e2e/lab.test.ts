@@ -11,6 +11,7 @@ import protobuf from 'protobufjs';
 import snappy from 'snappyjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LabEnv, requireLab } from '../helpers/lab.js';
+import { poll } from '../helpers/poll.js';
 
 const lab = requireLab();
 const run = promisify(execFile);
@@ -38,26 +39,6 @@ async function getJson(
   if (!type.includes('json'))
     throw new Error(`${url}: expected JSON, got ${res.status} ${type}: ${text.slice(0, 200)}`);
   return { status: res.status, body: JSON.parse(text) };
-}
-
-/** Polls `probe` until it returns a value (not undefined), bounded by wall-clock time. */
-async function eventually<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: not seen within ${timeoutMs} ms`, { cause: last });
 }
 
 describe.runIf(lab)('real-services lab', () => {
@@ -129,7 +110,7 @@ describe.runIf(lab)('real-services lab', () => {
       const key = (js: Record<string, unknown>[]) => js.map((j) => `${j.job_id}:${j.job_state}`).join(',');
       return key(jobs) === key(jobsAfter) ? { nodes, jobs, sinfo, squeue } : undefined;
     };
-    const snap = await eventually('a stable job list', 30_000, snapshot);
+    const snap = await poll(snapshot, 'a stable job list', 60, 500);
 
     const cliNodes = [...new Set(snap.sinfo.map((l) => l.split(' ')[0]))].sort();
     expect(snap.nodes.map((n) => n.name).sort()).toEqual(cliNodes);
@@ -192,12 +173,17 @@ describe.runIf(lab)('real-services lab', () => {
     expect(family.metrics[0]).toMatchObject({ labels: { kind: 'put' }, value: '42' });
 
     // honor_labels keeps the pushed job/instance labels instead of the scrape target's.
-    const value = await eventually('the pushed sample in Prometheus', 30_000, async () => {
-      const q = encodeURIComponent(`lab_e2e_probe{job="lab_e2e",instance="${runId}"}`);
-      const { body: r } = await getJson(`${env.PROMETHEUS_URL}/api/v1/query?query=${q}`);
-      const result = (r as { data: { result: { value: [number, string] }[] } }).data.result;
-      return result[0]?.value[1];
-    });
+    const value = await poll(
+      async () => {
+        const q = encodeURIComponent(`lab_e2e_probe{job="lab_e2e",instance="${runId}"}`);
+        const { body: r } = await getJson(`${env.PROMETHEUS_URL}/api/v1/query?query=${q}`);
+        const result = (r as { data: { result: { value: [number, string] }[] } }).data.result;
+        return result[0]?.value[1];
+      },
+      'the pushed sample in Prometheus',
+      60,
+      500,
+    );
     expect(value).toBe('42');
   });
 
@@ -229,12 +215,17 @@ describe.runIf(lab)('real-services lab', () => {
     const text = await res.text();
     expect(res.status, text).toBe(204);
 
-    const value = await eventually('the remote-written sample', 30_000, async () => {
-      const q = encodeURIComponent(`lab_e2e_remote_write{run="${runId}"}`);
-      const { body: r } = await getJson(`${env.PROMETHEUS_URL}/api/v1/query?query=${q}`);
-      const result = (r as { data: { result: { value: [number, string] }[] } }).data.result;
-      return result[0]?.value[1];
-    });
+    const value = await poll(
+      async () => {
+        const q = encodeURIComponent(`lab_e2e_remote_write{run="${runId}"}`);
+        const { body: r } = await getJson(`${env.PROMETHEUS_URL}/api/v1/query?query=${q}`);
+        const result = (r as { data: { result: { value: [number, string] }[] } }).data.result;
+        return result[0]?.value[1];
+      },
+      'the remote-written sample',
+      60,
+      500,
+    );
     expect(value).toBe('7.5');
   });
 });

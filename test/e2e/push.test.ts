@@ -11,6 +11,7 @@ import { createPushgatewayTarget, type PushgatewayTarget } from '../../lib/push/
 import { renderFamilies } from '../../lib/push/render.js';
 import type { PushPayload } from '../../lib/push/types.js';
 import { requireLab } from '../helpers/lab.js';
+import { poll } from '../helpers/poll.js';
 
 const lab = requireLab();
 
@@ -53,21 +54,6 @@ function findGroup(groups: GatewayGroup[], labels: Record<string, string>): Gate
       Object.keys(g.labels).filter((k) => k !== 'instance').length === Object.keys(labels).length &&
       Object.entries(labels).every(([k, v]) => g.labels[k] === v),
   );
-}
-
-/** Bounded polling: calls `fn` until it returns a value, at most `tries` times, `delayMs` apart. */
-async function poll<T>(
-  fn: () => Promise<T | undefined>,
-  what: string,
-  tries = 30,
-  delayMs = 1000,
-): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, delayMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function query(promql: string): Promise<QueryResult[]> {

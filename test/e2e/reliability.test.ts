@@ -11,6 +11,7 @@ import { generateCluster } from '../../lib/sim/index.js';
 import { startSimServer } from '../../lib/sim/server.js';
 import { resetSlurmClientState } from '../../lib/slurm/client.js';
 import { labCtl, requireLab } from '../helpers/lab.js';
+import { poll } from '../helpers/poll.js';
 import { assertNoSecrets } from '../helpers/secret-scan.js';
 import { assertNothingLeaked, collect, type Env } from '../reliability/harness.js';
 import { expectNoLeak, runWarmLoop } from '../reliability/warm-loop.js';
@@ -45,20 +46,6 @@ function groupValue(
   const m = g?.[metric] as { metrics?: { labels: Record<string, string>; value: string }[] } | undefined;
   const s = m?.metrics?.find((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v));
   return s === undefined ? undefined : Number(s.value);
-}
-
-async function poll<T>(
-  fn: () => Promise<T | undefined>,
-  what: string,
-  tries = 30,
-  delayMs = 1000,
-): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, delayMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 function labEnv(cluster: string, extra: Env = {}): Env {

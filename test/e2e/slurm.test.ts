@@ -18,44 +18,15 @@ import { createSlurmClient, resetSlurmClientState, type SlurmClientOptions } fro
 import { type ApiVersion, ENDPOINTS, type EndpointName } from '../../lib/slurm/model.js';
 import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
 import { type LabEnv, labCtl, requireLab } from '../helpers/lab.js';
+import { poll } from '../helpers/poll.js';
 import { registerTestSecret } from '../helpers/secret-scan.js';
 import { awsTestEnv, type SecretsManagerStandIn, startSecretsManager } from '../helpers/secrets-manager.js';
+import { sample } from '../push/exposition-parser.js';
 
 const lab = requireLab();
 const run = promisify(execFile);
 const VERSIONS: ApiVersion[] = ['v0.0.36', 'v0.0.37', 'v0.0.38'];
 const ENDPOINT_NAMES = Object.keys(ENDPOINTS) as EndpointName[];
-
-/** Bounded polling: `probe` until it returns a value, at most `timeoutMs`. */
-async function eventually<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let i = 0; i < 1000 && Date.now() < deadline; i++) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: not seen within ${timeoutMs} ms`, { cause: last });
-}
-
-/** Sample value of `name{labels...}` in exposition text (labels matched as a subset). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}=${JSON.stringify(v)}`))) {
-      return Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-  }
-  return undefined;
-}
 
 describe.runIf(lab)('slurmrestd client against the real slurmrestd 22.05', () => {
   const env = (lab ?? {}) as LabEnv;
@@ -158,12 +129,17 @@ describe.runIf(lab)('slurmrestd client against the real slurmrestd 22.05', () =>
 
     it('nodes and jobs match sinfo / squeue', async () => {
       const c = client({ apiVersion: version });
-      const snap = await eventually('a stable job count', 30_000, async () => {
-        const jobs = await c.fetch('jobs');
-        const squeue = await cli('squeue', ['-h', '-t', 'all', '-o', '%i']);
-        const again = await c.fetch('jobs');
-        return jobs.count === again.count ? { jobs: jobs.count, squeue: squeue.length } : undefined;
-      });
+      const snap = await poll(
+        async () => {
+          const jobs = await c.fetch('jobs');
+          const squeue = await cli('squeue', ['-h', '-t', 'all', '-o', '%i']);
+          const again = await c.fetch('jobs');
+          return jobs.count === again.count ? { jobs: jobs.count, squeue: squeue.length } : undefined;
+        },
+        'a stable job count',
+        120,
+        250,
+      );
       expect(snap.jobs).toBe(snap.squeue);
       const nodes = (await c.fetch('nodes')).data ?? [];
       const sinfo = new Set((await cli('sinfo', ['-h', '-N', '-o', '%N'])).map((l) => l.trim()));
@@ -220,8 +196,11 @@ describe.runIf(lab)('slurmrestd client against the real slurmrestd 22.05', () =>
       expect(Object.values(first.collectors).filter((c) => !c.ok && !c.skipped)).toEqual([]);
       expect(sm.count(secretId)).toBe(1);
 
-      await eventually('the short-lived token to expire', 20_000, async () =>
-        (await rawStatus('/slurm/v0.0.38/ping', shortLived)) === 200 ? undefined : true,
+      await poll(
+        async () => ((await rawStatus('/slurm/v0.0.38/ping', shortLived)) === 200 ? undefined : true),
+        'the short-lived token to expire',
+        80,
+        250,
       );
       sm.setSecret(secretId, { token: env.SLURM_TOKEN });
 

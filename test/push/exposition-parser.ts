@@ -103,3 +103,14 @@ function unescapeHelp(s: string, where: string): string {
     throw new Error(`${where}: bad HELP escape \\${c}`);
   });
 }
+
+/** Sample value of `name{labels...}` in exposition text (labels matched as a subset). */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}=${JSON.stringify(v)}`))) {
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return undefined;
+}

@@ -35,16 +35,7 @@ export async function collect(req: CollectRequest): Promise<RunOutcome> {
   }
 }
 
-/** Sample value of `name{labels...}` in exposition text (labels matched as a subset). */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}=${JSON.stringify(v)}`))) {
-      return Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-  }
-  return undefined;
-}
+export { sample } from '../push/exposition-parser.js';
 
 /** Snapshot of the container-wide error counters (`collector\u0000error_type` → count) before a run. */
 export function errorCounters(): Map<string, number> {

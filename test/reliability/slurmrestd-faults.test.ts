@@ -1,15 +1,7 @@
-/**
- * Fault matrix, slurmrestd side: every case drives `runCollect` end to end (simulator with faults → collectors
- * → self-metrics → push to a recording receiver) and asserts the error message, the pushed self-metrics, what
- * was still pushed, and that no secret leaked. docs/reliability.md lists these tests by name.
- */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExporterError } from '../../lib/errors.js';
 import { generateCluster } from '../../lib/sim/index.js';
@@ -17,6 +9,7 @@ import { type SimServer, startSimServer } from '../../lib/sim/server.js';
 import { resetSlurmClientState } from '../../lib/slurm/client.js';
 import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
 import { registerTestSecret, TEST_SLURM_TOKEN } from '../helpers/secret-scan.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import {
   assertNothingLeaked,
   baseEnv,
@@ -286,33 +279,11 @@ describe('slurmrestd faults', () => {
     let ca: string;
 
     beforeAll(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'rel-tls-'));
-      const key = path.join(dir, 'key.pem');
-      const cert = path.join(dir, 'cert.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-        ],
-        { stdio: 'ignore', timeout: 30_000 },
-      );
-      ca = readFileSync(cert, 'utf8');
+      const tls = selfSignedCert('rel-tls-');
+      dir = tls.dir;
+      ca = tls.cert;
       // A small https front for the (http) simulator: TLS terminates here, the request is relayed as is.
-      proxy = createHttpsServer({ key: readFileSync(key), cert: ca }, (req, res) => {
+      proxy = createHttpsServer({ key: tls.key, cert: ca }, (req, res) => {
         const up = httpRequest(
           `${sim.url}${req.url ?? '/'}`,
           { method: req.method, headers: req.headers },

@@ -1,8 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import {
   type Context,
   type ContextManager,
@@ -19,6 +16,7 @@ import { SlurmHttpError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/observability/logger.js';
 import { createSlurmClient, resetSlurmClientState } from '../../lib/slurm/client.js';
 import { displayBaseUrl, getAgent, isLoopbackHost, resetAgents } from '../../lib/slurm/http.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { envelope, type FakeServer, sendJson, startServer, testAdapters } from './fake-slurmrestd.js';
 
 const V = 'v0.0.41' as const;
@@ -59,30 +57,7 @@ describe('TLS', () => {
   let key: string;
   let cert: string;
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'slurm-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-days',
-        '2',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore', timeout: 30_000 },
-    );
-    key = readFileSync(path.join(dir, 'key.pem'), 'utf8');
-    cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+    ({ dir, key, cert } = selfSignedCert('slurm-tls-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
