@@ -4,6 +4,7 @@
  * shows up as `slurm_exporter_collector_success{collector}=0` in the same push as the others' series.
  */
 
+import { getHeapStatistics } from 'node:v8';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { COLLECTORS } from '../collectors/index.js';
 import { runCollectors } from '../collectors/run.js';
@@ -13,6 +14,7 @@ import { ConfigError, ExporterError, PushError } from '../errors.js';
 import { getBreakerStates } from '../observability/circuit-breaker.js';
 import { isColdStart } from '../observability/cold-start.js';
 import type { ApiRequestInfo, CollectorStatus } from '../observability/events.js';
+import { heapLimitRisk } from '../observability/heap-limit.js';
 import type { Logger, LogLevel } from '../observability/logger.js';
 import { checkThresholds, startInvocationMeter } from '../observability/performance.js';
 import { buildSelfMetrics, containerState } from '../observability/self-metrics.js';
@@ -125,6 +127,17 @@ export async function runCollect(req: CollectRequest): Promise<CollectSummary> {
   const baseFields = { aws_request_id: req.awsRequestId };
   const logger: Logger = loggerFor(config, baseFields, req.logLevel);
   for (const w of loaded.warnings) logger.warn(w);
+  // Only in the Lambda runtime (AWS_LAMBDA_RUNTIME_API): `serverless invoke local` sets the memory size too,
+  // but runs the handler in the CLI's own process, whose heap no NODE_OPTIONS sized.
+  if (coldStart && req.env.AWS_LAMBDA_RUNTIME_API) {
+    const risk = heapLimitRisk(getHeapStatistics().heap_size_limit, req.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+    if (risk) {
+      logger.warn(
+        'the V8 heap limit is above the function memory: Lambda may kill the process before V8 collects; set NODE_OPTIONS --max-old-space-size (serverless.yml parameter nodeOptions) to about 3/4 of memorySize',
+        { ...risk },
+      );
+    }
+  }
   if (!config.slurm.base_url) {
     throw new ConfigError([
       {

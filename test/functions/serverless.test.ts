@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { heapLimitRisk } from '../../lib/observability/heap-limit.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -91,6 +92,24 @@ describe('serverless.yml', () => {
     }
     const aps = policies.find(([, p]) => JSON.stringify(p.Properties).includes('aps:RemoteWrite'));
     expect(aps?.[1].Condition).toBe('HasAmpWorkspace');
+  });
+
+  it("caps each function's V8 heap below its memory size", async () => {
+    const fns = byType('AWS::Lambda::Function').map(([, r]) => r.Properties);
+    expect(fns).toHaveLength(2);
+    for (const f of fns) {
+      const options = (f.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS;
+      expect(options, `${f.Handler}`).toMatch(/--max-old-space-size=\d+/);
+      // The heap limit V8 really takes from these options, in a process started with them.
+      const { stdout } = await run(
+        process.execPath,
+        ['-e', 'process.stdout.write(String(require("node:v8").getHeapStatistics().heap_size_limit))'],
+        { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: options ?? '' }, timeout: 30_000 },
+      );
+      const limit = Number(stdout);
+      expect(limit).toBeGreaterThan(0);
+      expect(heapLimitRisk(limit, String(f.MemorySize)), `${f.Handler} (${options})`).toBeNull();
+    }
   });
 
   it('ships only the dist bundles', () => {
