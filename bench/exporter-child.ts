@@ -1,8 +1,8 @@
 /**
  * Benchmark exporter process: one invocation of the Lambda handler of dist/collect.cjs — the very bundle Lambda
  * loads — (config → slurmrestd over HTTP → streamed parse → collectors → render → push) against the server
- * child, measured alone in this fresh process; then the floor — `JSON.parse(buffer.toString('utf8'))` of the
- * very same response bodies, already in memory, in this process.
+ * child, measured alone in this fresh process with the deployed V8 flags. The floor is measured by the next
+ * process (bench/floor.ts): the deployed old-space cap cannot hold the naive parse.
  *
  * This file is bundled on its own (dist/bench-exporter.cjs) and loads dist/collect.cjs at run time: the measured
  * process holds the handler's code and nothing else of the project (the simulator and the orchestrator live in
@@ -18,9 +18,6 @@ interface Stats {
   sim: { requests: number; byPath: Record<string, number>; bytes: number };
   sink: { requests: number; bytes: number; byPath: Record<string, number> };
 }
-
-/** V8's maximum string length (2^29 - 24 UTF-16 units): a longer body cannot be turned into one string. */
-const MAX_STRING_BYTES = 0x1fffffe8;
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -60,24 +57,6 @@ function lambdaContext(budgetMs: number): Context {
     invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:slurm-push-exporter-bench',
     getRemainingTimeInMillis: () => budgetMs - (Date.now() - started),
   } as Context;
-}
-
-/** Minimum over `reps` of the time to JSON.parse every body (the most favourable floor). */
-function floorMs(bodies: Buffer[], reps: number): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < reps; r++) {
-    gc();
-    const t = performance.now();
-    let keep = 0;
-    for (const b of bodies) {
-      const doc: unknown = JSON.parse(b.toString('utf8'));
-      if (doc !== null) keep++;
-    }
-    const ms = performance.now() - t;
-    if (keep !== bodies.length) throw new Error('floor: a body parsed to null');
-    best = Math.min(best, ms);
-  }
-  return best;
 }
 
 export async function runExporterChild(task: ExporterTask): Promise<ExporterReport> {
@@ -127,25 +106,5 @@ export async function runExporterChild(task: ExporterTask): Promise<ExporterRepo
     requests_by_path: stats.sim.byPath,
     collectors_failed: failed.map(([name, c]) => `${name}: ${c.error ?? 'failed'}`),
   };
-  if (!task.floor) return report;
-
-  // The same bodies, fetched again (not counted above) and held in memory.
-  const paths = Object.keys(stats.sim.byPath).sort();
-  const bodies: Buffer[] = [];
-  for (const p of paths) bodies.push(await httpGet(`${task.simUrl}${p}`));
-  report.body_bytes_per_job = Math.round(
-    (bodies[paths.findIndex((p) => p.endsWith('/jobs'))]?.length ?? 0) / Math.max(1, task.jobs),
-  );
-  const largest = Math.max(...bodies.map((b) => b.length));
-  if (largest > MAX_STRING_BYTES) {
-    // The naive way cannot even run: V8 strings are limited to 2^29-24 characters (~512 MiB).
-    report.floor_ms = null;
-    report.ratio = null;
-    report.floor_note = `JSON.parse(buffer.toString()) impossible: a ${largest}-byte body exceeds V8's string limit`;
-    return report;
-  }
-  const floor = floorMs(bodies, task.jobs >= 50_000 ? 2 : 3);
-  report.floor_ms = Math.round(floor);
-  report.ratio = Math.round((wallMs / floor) * 100) / 100;
   return report;
 }

@@ -30,12 +30,28 @@ export interface ExporterTask {
   jobs: number;
   simUrl: string;
   sinkUrl: string;
-  /** Measure the JSON.parse floor after the run (skipped for the RSS-slope runs). */
+  /** Measure the JSON.parse floor after the run, in its own process (skipped for the RSS-slope runs). */
   floor: boolean;
   /** Extra SLURM_EXPORTER_* settings (profiling by hand: disable collectors, change caps). */
   env?: Record<string, string>;
   /** V8 flags for the exporter process (the memory-saving run: `--optimize-for-size`). */
   v8Flags?: string[];
+}
+
+/** The floor process's task: the paths the run requested, fetched again from the server child. */
+export interface FloorTask {
+  kind: 'floor';
+  simUrl: string;
+  paths: string[];
+  jobs: number;
+}
+
+export interface FloorReport {
+  type: 'floor';
+  /** Null when the naive parse cannot run at all (`floor_note` says why). */
+  floor_ms: number | null;
+  floor_note?: string;
+  body_bytes_per_job: number;
 }
 
 /** What the exporter child reports (one JSON line of the results, minus what the orchestrator adds). */

@@ -9,7 +9,14 @@ import path from 'node:path';
 import { COLLECTOR_NAMES } from '../lib/collectors/index.js';
 import { measureColdStart } from './cold-start.js';
 import { lambdaCost, memoryFor } from './cost.js';
-import type { ClusterSpec, ExporterReport, ExporterTask, ServerReady } from './ipc.js';
+import type {
+  ClusterSpec,
+  ExporterReport,
+  ExporterTask,
+  FloorReport,
+  FloorTask,
+  ServerReady,
+} from './ipc.js';
 import { deployedNodeOptions, targetChecks, withTables } from './report.js';
 
 const SEED = 20_240_601;
@@ -29,16 +36,15 @@ const SLOPE_USERS = 500;
 const SLOPE_REPEATS = 3;
 /**
  * 100k-job runs again with other V8 settings, for comparison with the deployed ones: Node's own defaults (no
- * flags), V8 told to favour memory over speed, and the deployed young generation with a capped old space (on
- * the largest run too) (docs/performance.md).
+ * flags), the small young generation without the old-space cap (the largest run too), and V8 told to favour
+ * memory over speed (docs/performance.md).
  */
-const CAPPED_OLD_SPACE = ['--max-semi-space-size=2', '--max-old-space-size=384'];
-// No floor under the capped old space: JSON.parse of the 262 MB body needs ~650 MB of heap and dies there.
+const YOUNG_ONLY = ['--max-semi-space-size=2'];
 const COMPARISONS: { flags: string[]; version: string; target: ExporterTask['target']; floor: boolean }[] = [
   { flags: [], version: 'v0.0.38', target: 'pushgateway', floor: true },
+  { flags: YOUNG_ONLY, version: 'v0.0.38', target: 'pushgateway', floor: true },
+  { flags: YOUNG_ONLY, version: 'v0.0.44', target: 'remote_write', floor: false },
   { flags: ['--optimize-for-size'], version: 'v0.0.38', target: 'pushgateway', floor: true },
-  { flags: CAPPED_OLD_SPACE, version: 'v0.0.38', target: 'pushgateway', floor: false },
-  { flags: CAPPED_OLD_SPACE, version: 'v0.0.44', target: 'remote_write', floor: false },
 ];
 const CHILD_TIMEOUT_MS = 300_000;
 
@@ -116,18 +122,45 @@ const COLLECTOR_TIMEOUTS = Object.fromEntries(
   COLLECTOR_NAMES.map((name) => [`SLURM_EXPORTER_COLLECTORS_${name.toUpperCase()}_TIMEOUT`, '120s']),
 );
 
-async function runExporter(task: ExporterTask): Promise<ExporterReport> {
-  // Its own small bundle next to this one, which loads dist/collect.cjs (bench/exporter-child.ts).
+/** Forks dist/bench-exporter.cjs (its own small bundle next to this one, bench/exporter-main.ts) for one task. */
+async function forkExporter<T extends { type: string }>(
+  task: ExporterTask | FloorTask,
+  v8Flags: readonly string[],
+  type: T['type'],
+  what: string,
+): Promise<T> {
   const entry = path.join(path.dirname(process.argv[1] as string), 'bench-exporter.cjs');
-  const child = fork(entry, [JSON.stringify({ ...task, env: { ...COLLECTOR_TIMEOUTS, ...task.env } })], {
-    execArgv: ['--expose-gc', ...(task.v8Flags ?? [])],
+  const child = fork(entry, [JSON.stringify(task)], {
+    execArgv: ['--expose-gc', ...v8Flags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    return await waitMessage<ExporterReport>(child, 'result', `exporter ${task.scenario} ${task.version}`);
+    return await waitMessage<T>(child, type, what);
   } finally {
     await stop(child);
   }
+}
+
+/**
+ * One measured run in a fresh process with `task.v8Flags`; with `task.floor`, then the JSON.parse floor of the
+ * same bodies in the next fresh process, with Node's defaults (bench/floor.ts), and the ratio.
+ */
+async function runExporter(task: ExporterTask): Promise<ExporterReport> {
+  const what = `exporter ${task.scenario} ${task.version}`;
+  const run = { ...task, env: { ...COLLECTOR_TIMEOUTS, ...task.env } };
+  const report = await forkExporter<ExporterReport>(run, task.v8Flags ?? [], 'result', what);
+  if (!task.floor) return report;
+  const paths = Object.keys(report.requests_by_path as Record<string, number>).sort();
+  const floorTask: FloorTask = { kind: 'floor', simUrl: task.simUrl, paths, jobs: task.jobs };
+  const { type: _type, ...floor } = await forkExporter<FloorReport>(
+    floorTask,
+    [],
+    'floor',
+    `floor of ${what}`,
+  );
+  const ratio =
+    floor.floor_ms === null ? null : Math.round((Number(report.wall_ms) / floor.floor_ms) * 100) / 100;
+  return { ...report, ...floor, ratio };
 }
 
 function emit(results: Record<string, unknown>[], line: Record<string, unknown>): void {
