@@ -21,12 +21,16 @@ export function metric(
 
 interface Entry {
   def: MetricDef;
+  /** Keyed samples (set/inc/max), for lookups. */
   samples: Map<string, Sample>;
+  /** Every sample in insertion order: keyed ones and those appended by `add`. */
+  ordered: Sample[];
 }
 
 /**
  * Collects samples by family and label set. `set` keeps the last value, `inc` sums, so aggregations can be
- * built on the fly while jobs stream. Families are returned in declaration order, samples in insertion order.
+ * built on the fly while jobs stream; `add` appends a label set the caller knows to be new. Families are
+ * returned in declaration order, samples in insertion order.
  */
 export class FamilyBuilder {
   private readonly defs: Map<string, MetricDef>;
@@ -40,7 +44,30 @@ export class FamilyBuilder {
   set(name: string, labels: Record<string, string>, value: number | null | undefined): void {
     if (value === null || value === undefined) return;
     const { entry, key } = this.slot(name, labels);
-    entry.samples.set(key, { labels, value });
+    const s = entry.samples.get(key);
+    if (s) {
+      s.labels = labels;
+      s.value = value;
+    } else this.insert(entry, key, { labels, value });
+  }
+
+  /**
+   * Appends a sample whose label set is new in this family by construction (aggregates read back from a Map
+   * keyed by the label values): no series key and no lookup, which at the end of a 100k-job run is ~56k keys
+   * less. `null`/`undefined` emit nothing. A repeated label set is not merged here: assembly keeps the first
+   * and logs the duplicate.
+   */
+  add(name: string, labels: Record<string, string>, value: number | null | undefined): void {
+    if (value === null || value === undefined) return;
+    const entry = this.entry(name);
+    const names = entry.def.labels;
+    let n = 0;
+    for (const k in labels) {
+      if (!names.includes(k)) n = -1;
+      else if (n >= 0) n++;
+    }
+    if (n !== names.length) this.wrongLabels(name, names, labels);
+    entry.ordered.push({ labels, value });
   }
 
   /** Adds `by` to a sample (created at 0). */
@@ -48,14 +75,14 @@ export class FamilyBuilder {
     const { entry, key } = this.slot(name, labels);
     const s = entry.samples.get(key);
     if (s) s.value += by;
-    else entry.samples.set(key, { labels, value: by });
+    else this.insert(entry, key, { labels, value: by });
   }
 
   /** Keeps the maximum of the values seen. */
   max(name: string, labels: Record<string, string>, value: number): void {
     const { entry, key } = this.slot(name, labels);
     const s = entry.samples.get(key);
-    if (!s) entry.samples.set(key, { labels, value });
+    if (!s) this.insert(entry, key, { labels, value });
     else if (value > s.value) s.value = value;
   }
 
@@ -63,20 +90,36 @@ export class FamilyBuilder {
     const out: MetricFamily[] = [];
     for (const def of this.defs.values()) {
       const e = this.entries.get(def.name);
-      if (!e || e.samples.size === 0) continue;
-      out.push({ name: def.name, type: def.type, help: def.help, samples: [...e.samples.values()] });
+      if (!e || e.ordered.length === 0) continue;
+      out.push({ name: def.name, type: def.type, help: def.help, samples: e.ordered });
     }
     return out;
   }
 
-  private slot(name: string, labels: Record<string, string>): { entry: Entry; key: string } {
+  private entry(name: string): Entry {
     let entry = this.entries.get(name);
     if (!entry) {
       const def = this.defs.get(name);
       if (!def) throw new Error(`metric ${name} is not declared in the collector's catalog`);
-      entry = { def, samples: new Map() };
+      entry = { def, samples: new Map(), ordered: [] };
       this.entries.set(name, entry);
     }
+    return entry;
+  }
+
+  private insert(entry: Entry, key: string, sample: Sample): void {
+    entry.samples.set(key, sample);
+    entry.ordered.push(sample);
+  }
+
+  private wrongLabels(name: string, names: readonly string[], labels: Record<string, string>): never {
+    throw new Error(
+      `metric ${name} expects labels [${names.join(',')}] but got [${Object.keys(labels).join(',')}]`,
+    );
+  }
+
+  private slot(name: string, labels: Record<string, string>): { entry: Entry; key: string } {
+    const entry = this.entry(name);
     // Hot path (called per job while /jobs streams): the key is the label values in declared order joined by
     // NUL; JSON only when a value itself contains NUL, so keys can never collide.
     const names = entry.def.labels;
@@ -92,9 +135,8 @@ export class FamilyBuilder {
     // Label names are checked once per new series, not on every update.
     if (!entry.samples.has(key)) {
       const got = Object.keys(labels);
-      if (got.length !== names.length || got.some((n) => !names.includes(n))) {
-        throw new Error(`metric ${name} expects labels [${names.join(',')}] but got [${got.join(',')}]`);
-      }
+      if (got.length !== names.length || got.some((n) => !names.includes(n)))
+        this.wrongLabels(name, names, labels);
     }
     return { entry, key };
   }

@@ -45,6 +45,13 @@ const dimMetrics = DIMS.flatMap((d) => [
   ),
   metric(`slurm_${d}_jobs_gpus`, 'gauge', `GPUs allocated or requested by ${d} and state.`, [d, 'state'], S),
 ]);
+/** The four metric names of each dimension, built once (not per sample at finish). */
+const DIM_NAMES = Object.fromEntries(
+  DIMS.map((d) => [
+    d,
+    [`slurm_${d}_jobs`, `slurm_${d}_jobs_cpus`, `slurm_${d}_jobs_memory_bytes`, `slurm_${d}_jobs_gpus`],
+  ]),
+) as Record<Dim, [string, string, string, string]>;
 const metrics: MetricDef[] = [
   metric(
     'slurm_jobs',
@@ -180,15 +187,17 @@ export const jobsCollector: Collector = {
         for (const [flag, n] of byFlag) b.set('slurm_jobs_with_flag', { flag }, n);
         for (const [reason, n] of byReason) b.set('slurm_jobs_pending_by_reason', { reason }, n);
         for (const d of DIMS) {
+          const [jobs, cpus, memory, gpus] = DIM_NAMES[d];
           for (const [v, row] of aggs[d]) {
             for (let si = 0; si < row.length; si++) {
               const t = row[si];
               if (t === undefined) continue;
+              // One sample per (value, state) of the map: label sets are distinct by construction.
               const l = { [d]: v, state: stateNames[si] as string };
-              b.set(`slurm_${d}_jobs`, l, t.count);
-              b.set(`slurm_${d}_jobs_cpus`, l, t.cpus);
-              b.set(`slurm_${d}_jobs_memory_bytes`, l, t.memory);
-              b.set(`slurm_${d}_jobs_gpus`, l, t.gpus);
+              b.add(jobs, l, t.count);
+              b.add(cpus, l, t.cpus);
+              b.add(memory, l, t.memory);
+              b.add(gpus, l, t.gpus);
             }
           }
         }

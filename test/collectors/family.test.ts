@@ -26,6 +26,24 @@ describe('FamilyBuilder', () => {
     expect(out.find((f) => f.name === 't_two')?.samples).toEqual([{ labels: { a: '1', b: '2' }, value: 4 }]);
   });
 
+  it('appends with add (no merge), in insertion order with the keyed samples, and checks its labels too', () => {
+    const b = new FamilyBuilder(defs);
+    b.set('t_two', { a: '1', b: '1' }, 1);
+    b.add('t_two', { a: '2', b: '2' }, 2);
+    b.add('t_two', { a: '3', b: '3' }, null);
+    b.set('t_two', { a: '4', b: '4' }, 4);
+    b.set('t_two', { b: '1', a: '1' }, 5);
+    expect(b.families()[0]?.samples).toEqual([
+      { labels: { b: '1', a: '1' }, value: 5 },
+      { labels: { a: '2', b: '2' }, value: 2 },
+      { labels: { a: '4', b: '4' }, value: 4 },
+    ]);
+    expect(() => b.add('t_two', { a: 'x' }, 1)).toThrow(/expects labels \[a,b\] but got \[a\]/);
+    expect(() => b.add('t_two', { a: 'x', c: 'y' }, 1)).toThrow(/expects labels/);
+    expect(() => b.add('t_two', { a: 'x', b: 'y', c: 'z' }, 1)).toThrow(/expects labels/);
+    expect(() => b.add('t_other', {}, 1)).toThrow(/not declared/);
+  });
+
   it('never merges label sets whose values contain the key separator', () => {
     const b = new FamilyBuilder(defs);
     b.inc('t_two', { a: 'x\u0000y', b: 'z' });
