@@ -2,7 +2,7 @@
  * Per-job series of the `jobs` collector (collectors.jobs.per_job): one set per active job, kept or dropped
  * whole against the run's series budget.
  */
-import { JOB_BASE_STATE_LIST, type SlurmJob } from '../slurm/model.js';
+import { JOB_BASE_STATE_LIST, type JobField, type SlurmJob } from '../slurm/model.js';
 import { type FamilyBuilder, metric, type SeriesBudget } from './family.js';
 import type { MetricDef } from './types.js';
 
@@ -40,6 +40,25 @@ export const PER_JOB_METRICS: readonly MetricDef[] = [
     JOB,
     S,
   ),
+];
+
+/** The SlurmJob fields emitJobSeries reads. */
+export const PER_JOB_FIELDS: readonly JobField[] = [
+  'id',
+  'name',
+  'state',
+  'reason',
+  'user',
+  'account',
+  'partitions',
+  'qos',
+  'cpus',
+  'memoryBytes',
+  'gpus',
+  'nodeCount',
+  'submitTime',
+  'startTime',
+  'timeLimitSeconds',
 ];
 
 export function emitJobSeries(b: FamilyBuilder, budget: SeriesBudget, j: SlurmJob): void {

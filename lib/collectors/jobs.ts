@@ -2,9 +2,9 @@
  * `jobs`: aggregates computed while `/jobs` streams (the job list is never kept). Per-job series only with
  * `perJob`, capped per run by `maxSeries` with every dropped series counted.
  */
-import { JOB_BASE_STATE_LIST, type SlurmJob } from '../slurm/model.js';
+import { JOB_BASE_STATE_LIST, type JobField, type SlurmJob } from '../slurm/model.js';
 import { FamilyBuilder, metric, SeriesBudget } from './family.js';
-import { emitJobSeries, PER_JOB_METRICS } from './job-series.js';
+import { emitJobSeries, PER_JOB_FIELDS, PER_JOB_METRICS } from './job-series.js';
 import type { Collector, MetricDef } from './types.js';
 
 const S = ['jobs'] as const;
@@ -103,10 +103,27 @@ const metrics: MetricDef[] = [
   ...PER_JOB_METRICS,
 ];
 
+/** The SlurmJob fields the aggregates read (onJob below); per-job series read PER_JOB_FIELDS too. */
+const AGGREGATE_FIELDS: readonly JobField[] = [
+  'state',
+  'flags',
+  'reason',
+  'user',
+  'account',
+  'qos',
+  'partitions',
+  'cpus',
+  'memoryBytes',
+  'gpus',
+  'submitTime',
+  'startTime',
+];
+
 export const jobsCollector: Collector = {
   name: 'jobs',
   endpoints: S,
   metrics,
+  jobFields: (options) => (options.perJob ? [...AGGREGATE_FIELDS, ...PER_JOB_FIELDS] : AGGREGATE_FIELDS),
   start(ctx) {
     const b = new FamilyBuilder(metrics);
     const budget = new SeriesBudget(ctx.options.maxSeries);

@@ -71,6 +71,7 @@ export const partitionsCollector: Collector = {
   endpoints: S,
   optionalEndpoints: ['nodes', 'jobs'],
   metrics,
+  jobFields: () => ['state', 'partitions'],
   start() {
     const pending = new Map<string, number>();
     const running = new Map<string, number>();

@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { classifyError } from '../errors.js';
 import type { CollectorStatus } from '../observability/events.js';
 import { type Logger, silentLogger } from '../observability/logger.js';
-import type { EndpointData, EndpointName, SlurmJob, SlurmMeta } from '../slurm/model.js';
+import type { EndpointData, EndpointName, JobField, SlurmJob, SlurmMeta } from '../slurm/model.js';
 import { assembleFamilies } from './assemble.js';
 import { bound, limiter, TimeoutError } from './concurrency.js';
 import type { MetricFilter } from './filter.js';
@@ -54,6 +54,7 @@ interface Fetched {
 
 interface Slot {
   collector: Collector;
+  options: CollectorOptions | null;
   run: CollectorRun | null;
   /** Set once the collector settled (finished, failed, timed out): stops onJob dispatch. */
   done: boolean;
@@ -104,6 +105,7 @@ export async function runCollectors(opts: RunCollectorsOptions): Promise<RunColl
 
     const slots: Slot[] = opts.collectors.map((collector) => ({
       collector,
+      options: null,
       run: null,
       done: false,
       jobError: undefined,
@@ -188,6 +190,7 @@ async function runAll(
       rpcTopUsers: 0,
       ...opts.options?.[c.name],
     };
+    slot.options = options;
     try {
       slot.run = c.start({ cluster, now, meta, options });
     } catch (err) {
@@ -224,8 +227,11 @@ async function runAll(
           }
         }
       };
+      const jobFields = jobFieldsOf(consumers);
       // Streamed items are delivered through onJob; `[]` marks a completed stream in finish(data).
-      promise = opts.source.fetch('jobs', { onItem, signal }).then(() => ({ data: [] }));
+      promise = opts.source
+        .fetch('jobs', { onItem, signal, ...(jobFields ? { jobFields } : {}) })
+        .then(() => ({ data: [] }));
     } else {
       promise = limit(() =>
         signal.aborted ? Promise.reject(signal.reason) : opts.source.fetch(ep, { signal }),
@@ -267,6 +273,16 @@ async function runAll(
       }
     }),
   );
+}
+
+/** The SlurmJob fields the `/jobs` readers need, or undefined (all) when one of them does not say. */
+function jobFieldsOf(consumers: readonly Slot[]): JobField[] | undefined {
+  const fields = new Set<JobField>();
+  for (const s of consumers) {
+    if (!s.collector.jobFields || !s.options) return undefined;
+    for (const f of s.collector.jobFields(s.options)) fields.add(f);
+  }
+  return [...fields];
 }
 
 async function collect(

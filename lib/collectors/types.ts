@@ -2,7 +2,7 @@
  * The contract between collectors, the runner and the renderers. Collectors turn the internal model
  * (lib/slurm/model.ts) into metric families; they never do I/O.
  */
-import type { EndpointData, EndpointName, SlurmJob, SlurmMeta } from '../slurm/model.js';
+import type { EndpointData, EndpointName, JobField, SlurmJob, SlurmMeta } from '../slurm/model.js';
 
 export type MetricType = 'gauge' | 'counter';
 
@@ -74,6 +74,11 @@ export interface Collector {
   /** Endpoints used when available (their failure only loses some series). */
   readonly optionalEndpoints?: readonly EndpointName[];
   readonly metrics: readonly MetricDef[];
+  /**
+   * The SlurmJob fields `onJob` reads with these options. When every `/jobs` reader declares them, the client
+   * decodes only those (the others arrive empty); a reader without it gets every field.
+   */
+  jobFields?(options: CollectorOptions): readonly JobField[];
   start(ctx: CollectContext): CollectorRun;
   /**
    * Families to emit when slurmrestd could not be reached at all (meta() failed), e.g. `slurm_up 0`.
@@ -94,6 +99,11 @@ export interface DataSource {
    */
   fetch<E extends EndpointName>(
     endpoint: E,
-    opts?: { onItem?: (item: EndpointData[E] extends (infer T)[] ? T : never) => void; signal?: AbortSignal },
+    opts?: {
+      onItem?: (item: EndpointData[E] extends (infer T)[] ? T : never) => void;
+      signal?: AbortSignal;
+      /** `jobs`: only these SlurmJob fields are needed; the others may come out empty ('' / null / 0 / []). */
+      jobFields?: readonly JobField[];
+    },
   ): Promise<{ data: EndpointData[E] | undefined; meta: SlurmMeta; count: number }>;
 }

@@ -44,7 +44,14 @@ import {
 } from './errors-body.js';
 import { displayBaseUrl, getAgent, isLoopbackHost, resetAgents, type TlsOptions } from './http.js';
 import { JsonListStream, JsonStreamError } from './json-stream.js';
-import { type ApiVersion, ENDPOINTS, type EndpointData, type EndpointName, type SlurmMeta } from './model.js';
+import {
+  type ApiVersion,
+  ENDPOINTS,
+  type EndpointData,
+  type EndpointName,
+  type JobField,
+  type SlurmMeta,
+} from './model.js';
 
 export interface SlurmClientOptions {
   /** slurmrestd base URL, e.g. `https://slurm.example:6820`. */
@@ -81,7 +88,7 @@ export interface SlurmClient extends DataSource {
   apiVersion(): Promise<ApiVersion>;
 }
 
-type FetchOpts = { onItem?: (item: never) => void; signal?: AbortSignal };
+type FetchOpts = { onItem?: (item: never) => void; signal?: AbortSignal; jobFields?: readonly JobField[] };
 type FetchResult = { data: unknown; meta: SlurmMeta; count: number };
 
 const DEFAULTS = {
@@ -355,7 +362,7 @@ class SlurmRestClient implements SlurmClient {
 
   fetch<E extends EndpointName>(
     endpoint: E,
-    opts?: { onItem?: (item: EndpointData[E] extends (infer T)[] ? T : never) => void; signal?: AbortSignal },
+    opts?: Parameters<DataSource['fetch']>[1],
   ): Promise<{ data: EndpointData[E] | undefined; meta: SlurmMeta; count: number }> {
     return this.fetchAny(endpoint, (opts ?? {}) as FetchOpts) as Promise<{
       data: EndpointData[E] | undefined;
@@ -931,7 +938,7 @@ class SlurmRestClient implements SlurmClient {
         } else items.push(item);
       },
       // Only the fields the adapter reads are parsed (jobs, nodes): the rest of each element is skipped.
-      { keepKeys: adapter.fields?.(listEndpoint) },
+      { keepKeys: adapter.fields?.(listEndpoint, listEndpoint === 'jobs' ? opts.jobFields : undefined) },
     );
     let rest: unknown;
     try {

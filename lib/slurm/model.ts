@@ -144,6 +144,8 @@ export const jobSchema = z.object({
   exitCode: optNum,
 });
 export type SlurmJob = z.infer<typeof jobSchema>;
+/** A field of SlurmJob: what a `/jobs` reader declares it reads (DataSource.fetch `jobFields`). */
+export type JobField = keyof SlurmJob;
 
 export const partitionSchema = z.object({
   name: z.string(),

@@ -10,6 +10,7 @@ import {
   type SlurmPartition,
 } from '../model.js';
 import {
+  jobRawKeys,
   mapAccount,
   mapAssociation,
   mapCluster,
@@ -90,7 +91,8 @@ export function buildAdapter(spec: VersionSpec): Adapter {
       const mapper = mappers[endpoint] as (raw: unknown) => ItemOf<E> | null;
       return mapper(raw);
     },
-    fields(endpoint) {
+    fields(endpoint, jobFields) {
+      if (endpoint === 'jobs' && jobFields !== undefined) return jobRawKeys(jobFields);
       return ITEM_FIELDS[endpoint];
     },
     diag: mapDiag,

@@ -148,6 +148,59 @@ function exitCode(value: z.infer<typeof jobRaw>['exit_code']): number | null {
   return unwrapNumber(value.return_code);
 }
 
+type JobRawKey = keyof typeof jobRaw.shape;
+
+/** The state decides which TRES string is read (alloc when running, req when pending). */
+const TRES_KEYS: readonly JobRawKey[] = ['job_state', 'tres_alloc_str', 'tres_req_str'];
+const ID_KEYS: readonly JobRawKey[] = [
+  'array_job_id',
+  'array_task_id',
+  'array_task_string',
+  'het_job_id',
+  'het_job_offset',
+];
+
+/**
+ * The raw keys mapJob reads for each model field. A reader of a few fields (the aggregating collectors) gets
+ * the others at their empty values ('' / null / 0 / []) and the client skips their bytes; a test checks
+ * that every mapped field is right with only its keys kept (test/slurm/job-fields.test.ts).
+ */
+export const JOB_FIELD_KEYS: Record<keyof SlurmJob, readonly JobRawKey[]> = {
+  id: ID_KEYS,
+  jobId: [],
+  arrayJobId: ['array_job_id'],
+  arrayTaskId: ['array_job_id', 'array_task_id'],
+  name: ['name'],
+  state: ['job_state', 'state_flags'],
+  flags: ['job_state', 'state_flags'],
+  reason: ['state_reason'],
+  partitions: ['partition'],
+  user: ['user_name', 'user_id'],
+  userId: ['user_id'],
+  group: ['group_name'],
+  account: ['account'],
+  qos: ['qos'],
+  cpus: ['cpus'],
+  nodeCount: ['node_count'],
+  memoryBytes: [...TRES_KEYS, 'memory_per_node', 'memory_per_cpu', 'node_count', 'cpus'],
+  gpus: [...TRES_KEYS, 'tres_per_node', 'tres_per_job', 'node_count'],
+  nodes: ['nodes'],
+  priority: ['priority'],
+  submitTime: ['submit_time'],
+  eligibleTime: ['eligible_time'],
+  startTime: ['start_time'],
+  endTime: ['end_time'],
+  timeLimitSeconds: ['time_limit'],
+  exitCode: ['exit_code'],
+};
+
+/** Raw keys for the model fields `fields` (job_id always: the schema requires it). */
+export function jobRawKeys(fields: readonly (keyof SlurmJob)[]): string[] {
+  const keys = new Set<string>(['job_id']);
+  for (const f of fields) for (const k of JOB_FIELD_KEYS[f]) keys.add(k);
+  return [...keys];
+}
+
 export function mapJob(input: unknown): SlurmJob {
   const raw = parseJobRaw(input);
   const { state, flags } = splitState(raw.job_state, JOB_BASE_STATES, raw.state_flags ?? []);

@@ -2,7 +2,7 @@
  * A version adapter turns one slurmrestd API version's JSON into the internal model (lib/slurm/model.ts).
  * The client (lib/slurm/client.ts) does the HTTP and the incremental parsing; adapters are pure functions.
  */
-import type { ApiVersion, EndpointData, EndpointName, SlurmMeta } from '../model.js';
+import type { ApiVersion, EndpointData, EndpointName, JobField, SlurmMeta } from '../model.js';
 
 /** Endpoints whose payload is a list (everything but diag). */
 export type ListEndpoint = Exclude<EndpointName, 'diag'>;
@@ -31,9 +31,10 @@ export interface Adapter {
   item<E extends ListEndpoint>(endpoint: E, raw: unknown): ItemOf<E> | null;
   /**
    * The only top-level element fields `item` reads for a large list (jobs, nodes), or undefined for "all". The
-   * client leaves the others out before JSON.parse (lib/slurm/json-stream.ts `keepKeys`).
+   * client leaves the others out before JSON.parse (lib/slurm/json-stream.ts `keepKeys`). For jobs,
+   * `jobFields` narrows them to what those model fields need (the other fields come out empty).
    */
-  fields?(endpoint: ListEndpoint): readonly string[] | undefined;
+  fields?(endpoint: ListEndpoint, jobFields?: readonly JobField[]): readonly string[] | undefined;
   /** Adapts the whole diag body. */
   diag(body: unknown): EndpointData['diag'];
 }
