@@ -95,6 +95,11 @@ describe('encodeWriteRequest', () => {
         // Not 0: protobufjs leaves proto3 default values out, this encoder writes every sample's value.
         value: i + 1,
       })),
+      // ~320 KB of label bytes in 1 500 entries: the encoder's buffer and its offset table both grow.
+      ...Array.from({ length: 1_500 }, (_, i) => ({
+        labels: [pair('__name__', 'm_e'), pair('v', `${i}-${long}`)],
+        value: i + 1,
+      })),
     ];
     const metadata = [
       { type: 2, name: 'm_a', help: 'help with ✓' },
