@@ -167,15 +167,15 @@ export function createPushgatewayTarget(options: PushgatewayOptions): Pushgatewa
  * bytes to the Pushgateway cost nothing.
  */
 async function encodeBody(
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<Uint8Array>,
   gzip: boolean,
 ): Promise<{ body: Buffer; series: number }> {
   const lines = new SampleLineCounter();
   if (!gzip) {
-    const parts: Buffer[] = [];
+    const parts: Uint8Array[] = [];
     for await (const c of chunks) {
       lines.add(c);
-      parts.push(Buffer.from(c, 'utf8'));
+      parts.push(c);
     }
     return { body: Buffer.concat(parts), series: lines.count };
   }

@@ -11,6 +11,7 @@ import type { RequestObserver } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import { USER_AGENT } from '../version.js';
+import { ByteArena, copyRange, utf8Length, writeUtf8 } from './bytes.js';
 import { buildHeaders, type PushAuth } from './headers.js';
 import type { BackoffOptions, SendRequest, SendResult } from './http.js';
 import type { PushPayload, PushResult, PushTarget } from './types.js';
@@ -61,19 +62,20 @@ export interface WriteMetadata {
  * their arrays and the series objects made up most of what the push promoted to the old space.
  */
 class LabelArena {
-  bytes = Buffer.allocUnsafe(64 * 1024);
-  private used = 0;
-  private offsets = new Int32Array(3 * 1024);
-  private count = 0;
+  private readonly arena = new ByteArena();
+  private mids = new Int32Array(1024);
 
+  get bytes(): Buffer {
+    return this.arena.bytes;
+  }
   start(e: number): number {
-    return this.offsets[3 * e] as number;
+    return this.arena.start(e);
   }
   mid(e: number): number {
-    return this.offsets[3 * e + 1] as number;
+    return this.mids[e] as number;
   }
   end(e: number): number {
-    return this.offsets[3 * e + 2] as number;
+    return this.arena.end(e);
   }
 
   /** Appends the fields of `pairs` (already in order); `__name__` sorts before `pairs[nameAt]`. */
@@ -87,37 +89,28 @@ class LabelArena {
       lens.push(len, n, v);
       total += 1 + varintSize(len) + len;
     }
-    this.reserve(total);
-    const out = this.bytes;
-    const e = this.count++;
-    if (3 * this.count > this.offsets.length) {
-      const grown = new Int32Array(this.offsets.length * 2);
-      grown.set(this.offsets);
-      this.offsets = grown;
-    }
-    let pos = this.used;
-    this.offsets[3 * e] = pos;
-    this.offsets[3 * e + 1] = pos;
+    const out = this.arena.reserve(total);
+    const start = this.arena.used;
+    let pos = start;
+    let mid = -1;
     let k = 0;
     for (let i = 0; i < pairs.length; i++) {
-      if (i === nameAt) this.offsets[3 * e + 1] = pos;
+      if (i === nameAt) mid = pos;
       const [name, value] = pairs[i] as [string, string];
       out[pos++] = 0x0a; // labels = 1
       pos = writeVarint(out, pos, lens[k++] as number);
       pos = writeString(out, pos, 0x0a, name, lens[k++] as number); // name = 1
       pos = writeString(out, pos, 0x12, value, lens[k++] as number); // value = 2
     }
-    if (nameAt >= pairs.length) this.offsets[3 * e + 1] = pos;
-    this.offsets[3 * e + 2] = pos;
-    this.used = pos;
+    this.arena.used = pos;
+    const e = this.arena.close(start);
+    if (e >= this.mids.length) {
+      const grown = new Int32Array(this.mids.length * 2);
+      grown.set(this.mids);
+      this.mids = grown;
+    }
+    this.mids[e] = mid < 0 ? pos : mid;
     return e;
-  }
-
-  private reserve(bytes: number): void {
-    if (this.used + bytes <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + bytes));
-    this.bytes.copy(grown, 0, 0, this.used);
-    this.bytes = grown;
   }
 }
 
@@ -221,12 +214,6 @@ export async function seriesBatches(
   return { total, batches: batches() };
 }
 
-/** UTF-8 length of `s`: its length when it is ASCII (nearly every label), else Buffer.byteLength. */
-function utf8Length(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
-  return s.length;
-}
-
 /** Bytes of `n` (0 ≤ n < 2^53) as a protobuf varint. */
 function varintSize(n: number): number {
   let size = 1;
@@ -245,24 +232,10 @@ function writeVarint(out: Buffer, pos: number, n: number): number {
   return p;
 }
 
-/**
- * A length-delimited string field: tag, byte length, UTF-8 bytes. ASCII (`bytes` equal to the length) is
- * stored code by code: for strings this short that is cheaper than Buffer#write's call into C++.
- */
+/** A length-delimited string field: tag, byte length, UTF-8 bytes. */
 function writeString(out: Buffer, pos: number, tag: number, s: string, bytes: number): number {
   out[pos] = tag;
-  const p = writeVarint(out, pos + 1, bytes);
-  if (bytes !== s.length || bytes > 64) return p + out.write(s, p, bytes, 'utf8');
-  for (let i = 0; i < bytes; i++) out[p + i] = s.charCodeAt(i);
-  return p + bytes;
-}
-
-/** `src[s, e)` into `out` at `pos`; short ranges (most label parts) by a loop rather than a call into C++. */
-function copyRange(src: Buffer, s: number, e: number, out: Buffer, pos: number): number {
-  const n = e - s;
-  if (n > 48) return pos + src.copy(out, pos, s, e);
-  for (let i = 0; i < n; i++) out[pos + i] = src[s + i] as number;
-  return pos + n;
+  return writeUtf8(out, writeVarint(out, pos + 1, bytes), s, bytes);
 }
 
 /**

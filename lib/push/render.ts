@@ -5,6 +5,7 @@
 import { Registry } from 'prom-client';
 import { hasDistinctSamples } from '../collectors/assemble.js';
 import type { MetricFamily, Sample } from '../collectors/types.js';
+import { ByteArena, copyRange, utf8Length, writeUtf8 } from './bytes.js';
 
 export interface RenderOptions {
   /** Labels added to every sample (a sample's own non-empty value wins). */
@@ -14,10 +15,10 @@ export interface RenderOptions {
 export interface Rendered {
   registry: Registry;
   /**
-   * Exposition text 0.0.4 (ends with `\n`), rendered as it is read: one chunk per metric family, the same
-   * bytes as `registry.metrics()`. Remote write never reads it.
+   * Exposition text 0.0.4 (ends with `\n`) as UTF-8, rendered as it is read in ~64 KB chunks: the same bytes
+   * as `registry.metrics()`. Remote write never reads it.
    */
-  text: () => AsyncIterable<string>;
+  text: () => AsyncIterable<Buffer>;
   /** Number of samples (series) in the registry. */
   series: number;
 }
@@ -107,52 +108,100 @@ export async function renderFamilies(
   return { registry, text: () => expositionChunks(registry), series };
 }
 
-/** Characters of text gathered before a chunk is handed on (one gzip write, one stdout write). */
-const CHUNK_CHARS = 64 * 1024;
+/** Bytes of text gathered before a chunk is handed on (one gzip write, one stdout write). */
+const CHUNK_BYTES = 64 * 1024;
+/** Longest text of a number (`-1.2345678901234567e-308`). */
+const MAX_VALUE_BYTES = 32;
 
 /**
- * The exposition text of `registry` in chunks of ~64 KB: the same bytes as `registry.metrics()` (NaN spelled
- * `NaN`, see fixSpecialValues), checked against prom-client by test/push/render.test.ts.
+ * The exposition text of `registry` as UTF-8 in chunks of ~64 KB: the same bytes as `registry.metrics()` (NaN
+ * spelled `NaN`, see fixSpecialValues), checked against prom-client by test/push/render.test.ts.
  *
  * Written here rather than by prom-client for the families this module registers: prom-client renders each
  * family into an array of line strings and joins it, so the largest family (~13k series at 100k jobs) and
- * its per-line arrays live together, and with a small young generation all of it is promoted — ~35 MB of
- * old-space garbage, most of the run's peak RSS. Here each label set (shared by the families of one entity)
- * is formatted once and lines go straight into a bounded chunk. Other metrics (none in the pipeline) are
- * rendered by prom-client.
+ * its per-line arrays live together, and with a small young generation all of it is promoted. Here each label
+ * set (shared by the families of one entity) is formatted once into a byte arena, and every line is copied
+ * from there into the chunk, its value written digit by digit: no string per line, and the chunks go to gzip
+ * or stdout without another conversion. Other metrics (none in the pipeline) are rendered by prom-client.
  */
-export async function* expositionChunks(registry: Registry): AsyncGenerator<string> {
+export async function* expositionChunks(registry: Registry): AsyncGenerator<Buffer> {
   const metrics = registry.getMetricsAsArray() as unknown[];
   if (metrics.length === 0) {
-    yield '\n';
+    yield Buffer.from('\n');
     return;
   }
-  const labelText = new Map<object, string>();
-  let out = '';
+  const arena = new ByteArena();
+  const labelEntry = new Map<object, number>();
+  let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let pos = 0;
   for (let i = 0; i < metrics.length; i++) {
     const metric = metrics[i] as Partial<FamilyMetric> & { name: string };
-    if (i > 0) out += '\n';
+    let head: string;
     if (!isFamilyMetric(metric)) {
-      out += `${fixSpecialValues(`${await registry.getSingleMetricAsString(metric.name)}\n`)}`;
-      continue;
+      head = `${i > 0 ? '\n' : ''}${fixSpecialValues(`${await registry.getSingleMetricAsString(metric.name)}\n`)}`;
+    } else {
+      const { name, help, type } = metric.get();
+      const escapedName = escapeText(name);
+      head = `${i > 0 ? '\n' : ''}# HELP ${escapedName} ${escapeText(help)}\n# TYPE ${escapedName} ${type}\n`;
     }
-    const { name, help, type, values } = metric.get();
+    const headBytes = utf8Length(head);
+    if (pos + headBytes > buf.length) {
+      if (pos > 0) yield buf.subarray(0, pos);
+      buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, headBytes));
+      pos = 0;
+    }
+    pos = writeUtf8(buf, pos, head, headBytes);
+    if (!isFamilyMetric(metric)) continue;
+    const { name, values } = metric.get();
     const escapedName = escapeText(name);
-    out += `# HELP ${escapedName} ${escapeText(help)}\n# TYPE ${escapedName} ${type}\n`;
+    const nameBytes = utf8Length(escapedName);
     for (const s of values) {
-      let labels = labelText.get(s.labels);
-      if (labels === undefined) {
-        labels = formatLabels(s.labels);
-        labelText.set(s.labels, labels);
+      let e = labelEntry.get(s.labels);
+      if (e === undefined) {
+        const text = formatLabels(s.labels);
+        const n = utf8Length(text);
+        const start = arena.used;
+        arena.used = writeUtf8(arena.reserve(n), start, text, n);
+        e = arena.close(start);
+        labelEntry.set(s.labels, e);
       }
-      out += `${escapedName}${labels} ${formatValue(s.value)}\n`;
-      if (out.length >= CHUNK_CHARS) {
-        yield out;
-        out = '';
+      const labelStart = arena.start(e);
+      const labelEnd = arena.end(e);
+      const need = nameBytes + (labelEnd - labelStart) + 2 + MAX_VALUE_BYTES;
+      if (pos + need > buf.length) {
+        yield buf.subarray(0, pos);
+        buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, need));
+        pos = 0;
       }
+      pos = writeUtf8(buf, pos, escapedName, nameBytes);
+      pos = copyRange(arena.bytes, labelStart, labelEnd, buf, pos);
+      buf[pos++] = 0x20; // ' '
+      pos = writeValue(buf, pos, s.value);
+      buf[pos++] = 0x0a; // '\n'
     }
   }
-  if (out !== '') yield out;
+  if (pos > 0) yield buf.subarray(0, pos);
+}
+
+/** prom-client's number format (NaN spelled as Prometheus spells it); integers digit by digit, no string. */
+function writeValue(out: Buffer, pos: number, v: number): number {
+  if (!Number.isSafeInteger(v)) {
+    const text = formatValue(v);
+    return writeUtf8(out, pos, text, text.length);
+  }
+  let p = pos;
+  let n = v;
+  if (n < 0) {
+    out[p++] = 0x2d; // '-'
+    n = -n;
+  }
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let d = digits - 1; d >= 0; d--) {
+    out[p + d] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return p + digits;
 }
 
 function isFamilyMetric(m: unknown): m is FamilyMetric {
@@ -186,25 +235,26 @@ function formatValue(v: number): string {
 }
 
 /** The whole text of `chunks` (tests, small outputs). */
-export async function joinChunks(chunks: AsyncIterable<string>): Promise<string> {
-  let text = '';
-  for await (const c of chunks) text += c;
-  return text;
+export async function joinChunks(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts).toString('utf8');
 }
 
-/** Counts sample lines (not empty, not `#`) of an exposition read in chunks, with no string per line. */
+/** Counts sample lines (not empty, not `#`) of an exposition read in chunks of bytes. */
 export class SampleLineCounter {
   count = 0;
   private atLineStart = true;
 
-  add(chunk: string): void {
+  add(chunk: Uint8Array): void {
+    const n = chunk.length;
     let i = 0;
-    while (i < chunk.length) {
+    while (i < n) {
       if (this.atLineStart) {
-        const c = chunk.charCodeAt(i);
+        const c = chunk[i] as number;
         if (c !== 0x0a && c !== 0x23) this.count++;
       }
-      const nl = chunk.indexOf('\n', i);
+      const nl = chunk.indexOf(0x0a, i);
       if (nl < 0) {
         this.atLineStart = false;
         return;

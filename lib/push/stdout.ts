@@ -19,10 +19,10 @@ export class StdoutTarget implements PushTarget {
     const started = performance.now();
     const lines = new SampleLineCounter();
     let bytes = 0;
-    const counted = async function* (): AsyncGenerator<string> {
+    const counted = async function* (): AsyncGenerator<Uint8Array> {
       for await (const c of payload.text()) {
         lines.add(c);
-        bytes += Buffer.byteLength(c, 'utf8');
+        bytes += c.length;
         yield c;
       }
     };
@@ -59,7 +59,7 @@ export function createStdoutTarget(options: StdoutOptions = {}): StdoutTarget {
 }
 
 /** Resolves once the stream accepted the chunk (a piped stdout may apply backpressure). */
-function writeAll(stream: NodeJS.WritableStream, body: string): Promise<void> {
+function writeAll(stream: NodeJS.WritableStream, body: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.write(body, (err) => (err ? reject(err) : resolve()));
   });

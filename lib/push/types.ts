@@ -5,10 +5,10 @@ import type { Registry } from 'prom-client';
 export interface PushPayload {
   registry: Registry;
   /**
-   * Exposition text 0.0.4 of `registry`, rendered as it is read, one metric family per chunk: the whole text
-   * (~8 MB at 88k series, plus prom-client's per-line strings) is never held at once.
+   * Exposition text 0.0.4 of `registry` as UTF-8, rendered as it is read in ~64 KB chunks: the whole text
+   * (~8 MB at 88k series) is never held at once.
    */
-  text: () => AsyncIterable<string>;
+  text: () => AsyncIterable<Uint8Array>;
   /** Collection timestamp in ms (remote write sample timestamp). */
   timestampMs: number;
   /** Grouping labels for the Pushgateway (job is separate): always includes `cluster`. */

@@ -264,6 +264,16 @@ describe('renderFamilies', () => {
         { labels: { a: '4' }, value: Number.NEGATIVE_INFINITY },
         { labels: { a: '5' }, value: 1e21 },
         { labels: { a: '6' }, value: -0.000001 },
+        // Integers are written digit by digit: the edges of that path, and the numbers just outside it.
+        { labels: { a: '7' }, value: -0 },
+        { labels: { a: '8' }, value: Number.MAX_SAFE_INTEGER },
+        { labels: { a: '9' }, value: -Number.MAX_SAFE_INTEGER },
+        { labels: { a: '10' }, value: 2 ** 53 },
+        { labels: { a: '11' }, value: 1e20 },
+        { labels: { a: '12' }, value: 10 },
+        { labels: { a: '13' }, value: -9 },
+        { labels: { a: '14' }, value: 5e-324 },
+        { labels: { a: '15' }, value: 123456789.25 },
       ]),
       family('m_c', 'counter', [
         { labels: { a: '1' }, value: 3 },
@@ -281,16 +291,16 @@ describe('renderFamilies', () => {
       family('m_plain', 'gauge', [{ labels: {}, value: 7 }]),
     ];
     const r = await renderFamilies(fams, { constLabels: { cluster: 'c' } });
-    const chunks: string[] = [];
+    const chunks: Buffer[] = [];
     for await (const c of r.text()) chunks.push(c);
-    const text = chunks.join('');
+    const text = Buffer.concat(chunks).toString('utf8');
     // prom-client renders the same registry (NaN spelled as Prometheus spells it).
     expect(text).toBe(fixSpecialValues(await r.registry.metrics()));
     expect(text).toContain('m_a{cluster="c",a="2"} NaN\n');
     expect(r.series).toBe(parseExposition(text).samples.length);
-    // Bounded chunks: ~64 KB each (a chunk ends after the line that crossed the bound).
+    // Bounded chunks: at most 64 KB each, unless one line is longer (the 10 000-character label value).
     expect(chunks.length).toBeGreaterThan(5);
-    for (const c of chunks.slice(0, -1)) expect(c.length).toBeLessThan(64 * 1024 + 12_000);
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(64 * 1024);
     // Read twice: rendered again from the registry, the same text.
     expect(await joinChunks(r.text())).toBe(text);
     const empty = await renderFamilies([]);
@@ -300,15 +310,17 @@ describe('renderFamilies', () => {
 
 describe('SampleLineCounter', () => {
   it('counts sample lines across any chunk boundaries, never comments or empty lines', () => {
-    const text = '# HELP m h\n# TYPE m gauge\nm{a="x"} 1\nm{a="#y"} 2\n\n\n# HELP n h\nn 3\nn_last 4';
+    const text = Buffer.from(
+      '# HELP m h\n# TYPE m gauge\nm{a="x"} 1\nm{a="#ü"} 2\n\n\n# HELP n h\nn 3\nn_last 4',
+    );
     for (const size of [1, 2, 3, 5, 8, 13, text.length]) {
       const c = new SampleLineCounter();
-      for (let i = 0; i < text.length; i += size) c.add(text.slice(i, i + size));
+      for (let i = 0; i < text.length; i += size) c.add(text.subarray(i, i + size));
       expect(c.count, `chunks of ${size}`).toBe(4);
     }
     const none = new SampleLineCounter();
-    none.add('');
-    none.add('\n# only\n');
+    none.add(Buffer.alloc(0));
+    none.add(Buffer.from('\n# only\n'));
     expect(none.count).toBe(0);
   });
 });
