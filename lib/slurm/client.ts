@@ -921,15 +921,14 @@ class SlurmRestClient implements SlurmClient {
     const keyPath = adapter.listKey(listEndpoint);
     const items: unknown[] = [];
     const onItem = opts.onItem as ((item: unknown) => void) | undefined;
+    const jobFields = listEndpoint === 'jobs' ? opts.jobFields : undefined;
+    const mapItem =
+      adapter.itemMapper?.(listEndpoint, jobFields) ?? ((raw: unknown) => adapter.item(listEndpoint, raw));
     let count = 0;
     const stream = new JsonListStream(
       keyPath,
       (raw, index) => {
-        const item = this.adapt(
-          ctx,
-          () => adapter.item(listEndpoint, raw),
-          `element ${index} of '${keyPath.join('.')}'`,
-        );
+        const item = this.adapt(ctx, () => mapItem(raw), `element ${index} of '${keyPath.join('.')}'`);
         if (item === null) return;
         count++;
         if (onItem) {
@@ -938,7 +937,7 @@ class SlurmRestClient implements SlurmClient {
         } else items.push(item);
       },
       // Only the fields the adapter reads are parsed (jobs, nodes): the rest of each element is skipped.
-      { keepKeys: adapter.fields?.(listEndpoint, listEndpoint === 'jobs' ? opts.jobFields : undefined) },
+      { keepKeys: adapter.fields?.(listEndpoint, jobFields) },
     );
     let rest: unknown;
     try {

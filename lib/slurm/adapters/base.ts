@@ -6,10 +6,12 @@ import {
   type ApiVersion,
   ENDPOINTS,
   type EndpointName,
+  type JobField,
   type SlurmMeta,
   type SlurmPartition,
 } from '../model.js';
 import {
+  jobMapper,
   jobRawKeys,
   mapAccount,
   mapAssociation,
@@ -90,6 +92,10 @@ export function buildAdapter(spec: VersionSpec): Adapter {
     item<E extends ListEndpoint>(endpoint: E, raw: unknown): ItemOf<E> | null {
       const mapper = mappers[endpoint] as (raw: unknown) => ItemOf<E> | null;
       return mapper(raw);
+    },
+    itemMapper<E extends ListEndpoint>(endpoint: E, jobFields?: readonly JobField[]) {
+      if (endpoint === 'jobs') return jobMapper(jobFields) as (raw: unknown) => ItemOf<E> | null;
+      return mappers[endpoint] as (raw: unknown) => ItemOf<E> | null;
     },
     fields(endpoint, jobFields) {
       if (endpoint === 'jobs' && jobFields !== undefined) return jobRawKeys(jobFields);

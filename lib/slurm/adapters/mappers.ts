@@ -26,7 +26,7 @@ import { mibToBytes } from '../parse/memory.js';
 import { minutesToSeconds, unwrapNonNegative, unwrapNumber, unwrapTime } from '../parse/number.js';
 import { JOB_BASE_STATES, NODE_BASE_STATES, splitState } from '../parse/state.js';
 import { gpusFromTres, parseTres, tresListToMap } from '../parse/tres.js';
-import { fastParser } from './fast-parse.js';
+import { fastParser, fastPickParser } from './fast-parse.js';
 import {
   accountRaw,
   associationRaw,
@@ -201,63 +201,94 @@ export function jobRawKeys(fields: readonly (keyof SlurmJob)[]): string[] {
   return [...keys];
 }
 
-export function mapJob(input: unknown): SlurmJob {
-  const raw = parseJobRaw(input);
-  const { state, flags } = splitState(raw.job_state, JOB_BASE_STATES, raw.state_flags ?? []);
-  const arrayJobId = positiveId(raw.array_job_id);
-  const arrayTaskId = arrayJobId === null ? null : unwrapNonNegative(raw.array_task_id);
-  const userId = unwrapNonNegative(raw.user_id);
-  const cpus = unwrapNonNegative(raw.cpus) ?? 0;
-  const nodeCount = unwrapNonNegative(raw.node_count) ?? 0;
-  // Running jobs report what they hold (alloc), pending ones what they asked for (req).
-  const alloc = raw.tres_alloc_str ?? '';
-  const tres = parseTres(state === 'PENDING' || alloc === '' ? raw.tres_req_str : alloc);
-  const perNode = mibToBytes(unwrapNonNegative(raw.memory_per_node));
-  const perCpu = mibToBytes(unwrapNonNegative(raw.memory_per_cpu));
-  const memoryBytes =
-    tres.mem ??
-    (perNode !== null && nodeCount > 0
-      ? perNode * nodeCount
-      : perCpu !== null && cpus > 0
-        ? perCpu * cpus
-        : null);
-  const userName = raw.user_name ?? '';
-  return {
-    id: jobDisplayId({
+/**
+ * A job mapper. `parse` checks the raw element; without `wantId` the display id (a string built per job) is
+ * left empty.
+ */
+function jobMapperWith(parse: (input: unknown) => z.infer<typeof jobRaw>, wantId: boolean) {
+  return (input: unknown): SlurmJob => {
+    const raw = parse(input);
+    const { state, flags } = splitState(raw.job_state, JOB_BASE_STATES, raw.state_flags ?? []);
+    const arrayJobId = positiveId(raw.array_job_id);
+    const arrayTaskId = arrayJobId === null ? null : unwrapNonNegative(raw.array_task_id);
+    const userId = unwrapNonNegative(raw.user_id);
+    const cpus = unwrapNonNegative(raw.cpus) ?? 0;
+    const nodeCount = unwrapNonNegative(raw.node_count) ?? 0;
+    // Running jobs report what they hold (alloc), pending ones what they asked for (req).
+    const alloc = raw.tres_alloc_str ?? '';
+    const tres = parseTres(state === 'PENDING' || alloc === '' ? raw.tres_req_str : alloc);
+    const perNode = mibToBytes(unwrapNonNegative(raw.memory_per_node));
+    const perCpu = mibToBytes(unwrapNonNegative(raw.memory_per_cpu));
+    const memoryBytes =
+      tres.mem ??
+      (perNode !== null && nodeCount > 0
+        ? perNode * nodeCount
+        : perCpu !== null && cpus > 0
+          ? perCpu * cpus
+          : null);
+    const userName = raw.user_name ?? '';
+    return {
+      id: wantId
+        ? jobDisplayId({
+            jobId: raw.job_id,
+            arrayJobId,
+            arrayTaskId,
+            taskString: raw.array_task_string ?? '',
+            hetJobId: positiveId(raw.het_job_id),
+            hetJobOffset: unwrapNonNegative(raw.het_job_offset),
+          })
+        : '',
       jobId: raw.job_id,
       arrayJobId,
       arrayTaskId,
-      taskString: raw.array_task_string ?? '',
-      hetJobId: positiveId(raw.het_job_id),
-      hetJobOffset: unwrapNonNegative(raw.het_job_offset),
-    }),
-    jobId: raw.job_id,
-    arrayJobId,
-    arrayTaskId,
-    name: raw.name ?? '',
-    state,
-    flags,
-    reason: raw.state_reason ?? '',
-    partitions: list(raw.partition),
-    user: userName !== '' ? userName : userId !== null ? `uid:${userId}` : '',
-    userId,
-    group: raw.group_name ?? '',
-    account: raw.account ?? '',
-    qos: raw.qos ?? '',
-    cpus,
-    nodeCount,
-    memoryBytes,
-    gpus:
-      gpusFromTres(tres) ?? gpusFromTresPer(raw.tres_per_node ?? '', raw.tres_per_job ?? '', nodeCount) ?? 0,
-    nodes: raw.nodes ?? '',
-    priority: unwrapNumber(raw.priority),
-    submitTime: unwrapTime(raw.submit_time),
-    eligibleTime: unwrapTime(raw.eligible_time),
-    startTime: unwrapTime(raw.start_time),
-    endTime: unwrapTime(raw.end_time),
-    timeLimitSeconds: minutesToSeconds(raw.time_limit),
-    exitCode: exitCode(raw.exit_code),
+      name: raw.name ?? '',
+      state,
+      flags,
+      reason: raw.state_reason ?? '',
+      partitions: list(raw.partition),
+      user: userName !== '' ? userName : userId !== null ? `uid:${userId}` : '',
+      userId,
+      group: raw.group_name ?? '',
+      account: raw.account ?? '',
+      qos: raw.qos ?? '',
+      cpus,
+      nodeCount,
+      memoryBytes,
+      gpus:
+        gpusFromTres(tres) ??
+        gpusFromTresPer(raw.tres_per_node ?? '', raw.tres_per_job ?? '', nodeCount) ??
+        0,
+      nodes: raw.nodes ?? '',
+      priority: unwrapNumber(raw.priority),
+      submitTime: unwrapTime(raw.submit_time),
+      eligibleTime: unwrapTime(raw.eligible_time),
+      startTime: unwrapTime(raw.start_time),
+      endTime: unwrapTime(raw.end_time),
+      timeLimitSeconds: minutesToSeconds(raw.time_limit),
+      exitCode: exitCode(raw.exit_code),
+    };
   };
+}
+
+export const mapJob = jobMapperWith(parseJobRaw, true);
+
+const narrowedMappers = new Map<string, (input: unknown) => SlurmJob>();
+
+/**
+ * The mapper for jobs read with only `fields`' raw keys kept (jobRawKeys): it checks just those keys and
+ * leaves the display id empty unless asked for, so a reader of a few fields pays for those only. Without
+ * `fields`, mapJob.
+ */
+export function jobMapper(fields: readonly (keyof SlurmJob)[] | undefined): (input: unknown) => SlurmJob {
+  if (fields === undefined) return mapJob;
+  const keys = jobRawKeys(fields).sort();
+  const id = `${keys.join(',')}|${fields.includes('id')}`;
+  let m = narrowedMappers.get(id);
+  if (!m) {
+    m = jobMapperWith(fastPickParser(jobRaw, keys), fields.includes('id'));
+    narrowedMappers.set(id, m);
+  }
+  return m;
 }
 
 export function mapReservation(input: unknown): SlurmReservation {

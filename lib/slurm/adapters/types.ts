@@ -30,6 +30,14 @@ export interface Adapter {
    */
   item<E extends ListEndpoint>(endpoint: E, raw: unknown): ItemOf<E> | null;
   /**
+   * `item` for every element of one list read with `fields(endpoint, jobFields)` kept: for jobs with
+   * `jobFields`, a mapper that checks and computes only what those fields need (the others come out empty).
+   */
+  itemMapper?<E extends ListEndpoint>(
+    endpoint: E,
+    jobFields?: readonly JobField[],
+  ): (raw: unknown) => ItemOf<E> | null;
+  /**
    * The only top-level element fields `item` reads for a large list (jobs, nodes), or undefined for "all". The
    * client leaves the others out before JSON.parse (lib/slurm/json-stream.ts `keepKeys`). For jobs,
    * `jobFields` narrows them to what those model fields need (the other fields come out empty).

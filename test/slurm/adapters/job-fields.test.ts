@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCluster, renderBody, SIM_VERSIONS } from '../../../lib/sim/index.js';
 import { getAdapter } from '../../../lib/slurm/adapters/index.js';
-import { JOB_FIELD_KEYS, jobRawKeys } from '../../../lib/slurm/adapters/mappers.js';
+import { JOB_FIELD_KEYS, jobMapper, jobRawKeys, mapJob } from '../../../lib/slurm/adapters/mappers.js';
 import { jobRaw } from '../../../lib/slurm/adapters/schemas.js';
 import type { ApiVersion, JobField } from '../../../lib/slurm/model.js';
 
@@ -90,6 +90,50 @@ describe('JOB_FIELD_KEYS', () => {
       }
     },
   );
+
+  it.each(sources)(
+    '%s: the narrowed mapper gives the asked fields as mapJob does, and an empty id unless asked',
+    (_, v, load) => {
+      const sets: JobField[][] = [
+        ['state', 'partitions'],
+        [
+          'state',
+          'flags',
+          'reason',
+          'user',
+          'account',
+          'qos',
+          'partitions',
+          'cpus',
+          'memoryBytes',
+          'gpus',
+          'submitTime',
+          'startTime',
+        ],
+        ['id', 'name', 'nodeCount', 'timeLimitSeconds'],
+        FIELDS,
+      ];
+      const adapter = getAdapter(v);
+      for (const fields of sets) {
+        const map = adapter.itemMapper?.('jobs', fields);
+        expect(map).toBeDefined();
+        expect(jobMapper(fields)).toBe(jobMapper([...fields]));
+        for (const raw of withFallbacks(load())) {
+          const full = mapJob(raw);
+          const part = map?.(only(raw, jobRawKeys(fields)));
+          for (const f of fields)
+            expect(part?.[f], `${v} job ${String(raw.job_id)} field ${f}`).toEqual(full[f]);
+          if (!fields.includes('id')) expect(part?.id).toBe('');
+        }
+      }
+    },
+  );
+
+  it('still reports a bad value of a kept key with the schema error', () => {
+    const map = jobMapper(['state', 'partitions']);
+    expect(() => map({ job_id: 1, job_state: 'RUNNING', partition: 7 })).toThrow(/partition/);
+    expect(() => map({ job_state: 'RUNNING' })).toThrow(/job_id/);
+  });
 
   it('asks the client for fewer keys than the whole schema', () => {
     const adapter = getAdapter('v0.0.44');
