@@ -15,7 +15,6 @@ const entries = {
   'remote-write': 'lib/push/remote-write.ts',
   bench: 'bench/run.ts',
   'bench-exporter': 'bench/exporter-main.ts',
-  docs: 'scripts/gen-docs.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 mkdirSync('dist', { recursive: true });

@@ -188,7 +188,7 @@ const metrics = z
       .object({
         max_series: int(
           10_000,
-          'Most series one collector may emit; the rest are dropped and counted.',
+          'Most per-node and per-job series the nodes and jobs collectors may emit in one run; whole nodes or jobs beyond it are dropped and counted (slurm_exporter_series_dropped). Aggregates are not capped.',
           1,
           1_000_000,
         ),
