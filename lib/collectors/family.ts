@@ -19,6 +19,17 @@ export function metric(
     : { name, type, help, labels, source, query };
 }
 
+/** Families a FamilyBuilder returned: no two of their samples have the same label set. */
+const BUILT = new WeakSet<MetricFamily>();
+
+/**
+ * True for a family returned by FamilyBuilder.families(): its label sets are distinct (keyed by set/inc/max,
+ * or new by construction for add), so assembly need not sort it to find duplicates.
+ */
+export function isBuiltFamily(family: MetricFamily): boolean {
+  return BUILT.has(family);
+}
+
 interface Entry {
   def: MetricDef;
   /** Keyed samples (set/inc/max), for lookups. */
@@ -91,7 +102,9 @@ export class FamilyBuilder {
     for (const def of this.defs.values()) {
       const e = this.entries.get(def.name);
       if (!e || e.ordered.length === 0) continue;
-      out.push({ name: def.name, type: def.type, help: def.help, samples: e.ordered });
+      const family: MetricFamily = { name: def.name, type: def.type, help: def.help, samples: e.ordered };
+      BUILT.add(family);
+      out.push(family);
     }
     return out;
   }

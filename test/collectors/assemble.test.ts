@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assembleFamilies, hasDistinctSamples } from '../../lib/collectors/assemble.js';
+import { FamilyBuilder, metric } from '../../lib/collectors/family.js';
 import type { MetricFamily, Sample } from '../../lib/collectors/types.js';
 import type { CollectorStatus } from '../../lib/observability/events.js';
 import { silentLogger } from '../../lib/observability/logger.js';
@@ -69,6 +70,73 @@ describe('assembleFamilies ordering and de-duplication', () => {
     const out = assemble(samples);
     expect(out.map((s) => s.value)).toEqual(expectedOrder(samples.slice(0, 5)).map((s) => s.value));
     expect(out.map((s) => s.value)).toEqual([5, 4, 2, 1, 3]);
+  });
+
+  it("keeps a builder family in the collector's order; sorts it when merged or when it sets its own cluster", () => {
+    const defs = [
+      metric('slurm_b', 'gauge', 'b', ['user', 'state'], ['jobs']),
+      metric('slurm_own', 'gauge', 'o', ['cluster'], ['jobs']),
+    ];
+    const built = (rows: [string, number][]) => {
+      const b = new FamilyBuilder(defs);
+      for (const [user, v] of rows) b.add('slurm_b', { user, state: 'RUNNING' }, v);
+      b.set('slurm_own', { cluster: 'x' }, 1);
+      b.set('slurm_own', { cluster: 'y' }, 2);
+      return b.families();
+    };
+    const opts = { cluster: 'lab', naming: 'native' as const, log: silentLogger };
+    const one = assembleFamilies(
+      [
+        {
+          name: 'c',
+          families: built([
+            ['zed', 1],
+            ['amy', 2],
+          ]),
+          status: status('c'),
+          dropped: undefined,
+        },
+      ],
+      opts,
+    );
+    const b = one.find((f) => f.name === 'slurm_b') as MetricFamily;
+    expect(b.samples.map((s) => s.labels.user)).toEqual(['zed', 'amy']);
+    expect(b.samples[0]?.labels).toEqual({ cluster: 'lab', user: 'zed', state: 'RUNNING' });
+    expect(hasDistinctSamples(b)).toBe(true);
+    // The runner's cluster replaces the collector's own label: the two series become one, the first is kept.
+    expect(one.find((f) => f.name === 'slurm_own')?.samples).toEqual([
+      { labels: { cluster: 'lab' }, value: 1 },
+    ]);
+    // The same family from two collectors: sorted, and the second collector's duplicate dropped.
+    const two = assembleFamilies(
+      [
+        {
+          name: 'c',
+          families: built([
+            ['zed', 1],
+            ['amy', 2],
+          ]),
+          status: status('c'),
+          dropped: undefined,
+        },
+        {
+          name: 'd',
+          families: built([
+            ['amy', 9],
+            ['bob', 3],
+          ]),
+          status: status('d'),
+          dropped: undefined,
+        },
+      ],
+      opts,
+    );
+    const merged = two.find((f) => f.name === 'slurm_b') as MetricFamily;
+    expect(merged.samples.map((s) => [s.labels.user, s.value])).toEqual([
+      ['amy', 2],
+      ['bob', 3],
+      ['zed', 1],
+    ]);
   });
 
   it('marks its families as distinct, and the renderer still merges and de-duplicates anything else', async () => {
