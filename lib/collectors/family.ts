@@ -65,8 +65,8 @@ export class FamilyBuilder {
   /**
    * Appends a sample whose label set is new in this family by construction (aggregates read back from a Map
    * keyed by the label values): no series key and no lookup, which at the end of a 100k-job run is ~56k keys
-   * less. `null`/`undefined` emit nothing. A repeated label set is not merged here: assembly keeps the first
-   * and logs the duplicate.
+   * less. `null`/`undefined` emit nothing. The caller guarantees it: a built family is trusted to be distinct
+   * (assembly neither sorts nor de-duplicates it), so a repeated label set would reach the exposition twice.
    */
   add(name: string, labels: Record<string, string>, value: number | null | undefined): void {
     if (value === null || value === undefined) return;
