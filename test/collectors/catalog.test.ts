@@ -49,6 +49,9 @@ describe('metric catalog', () => {
       for (const s of f.samples) {
         expect(Object.keys(s.labels).sort(), f.name).toEqual(['cluster', ...(def?.labels ?? [])].sort());
       }
+      // No family carries a label set twice (assembly trusts the families collectors build to be distinct).
+      const sets = f.samples.map((s) => JSON.stringify(Object.entries(s.labels).sort()));
+      expect(new Set(sets).size, f.name).toBe(sets.length);
     }
     // The rich model exercises almost the whole catalog.
     const emitted = new Set(res.families.map((f) => f.name));
