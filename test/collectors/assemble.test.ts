@@ -139,6 +139,25 @@ describe('assembleFamilies ordering and de-duplication', () => {
     ]);
   });
 
+  it('renders a built family with empty label values once per series, the empty labels left out', async () => {
+    const b = new FamilyBuilder([metric('slurm_r', 'gauge', 'r', ['node', 'reason'], ['nodes'])]);
+    b.set('slurm_r', { node: 'n2', reason: '' }, 2);
+    b.set('slurm_r', { node: 'n1', reason: 'down' }, 1);
+    b.set('slurm_r', { node: 'n3', reason: '' }, 3);
+    const out = assembleFamilies(
+      [{ name: 'c', families: b.families(), status: status('c'), dropped: undefined }],
+      { cluster: 'lab', naming: 'native', log: silentLogger },
+    );
+    const r = await renderFamilies(out);
+    expect(r.series).toBe(3);
+    const lines = (await joinChunks(r.text())).split('\n').filter((l) => l.startsWith('slurm_r{'));
+    expect(lines).toEqual([
+      'slurm_r{cluster="lab",node="n2"} 2',
+      'slurm_r{cluster="lab",node="n1",reason="down"} 1',
+      'slurm_r{cluster="lab",node="n3"} 3',
+    ]);
+  });
+
   it('marks its families as distinct, and the renderer still merges and de-duplicates anything else', async () => {
     const samples: Sample[] = [
       { labels: { user: 'b' }, value: 1 },
