@@ -12,15 +12,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { CollectSummary } from '../lib/app/collect.js';
-import { type ExporterReport, type ExporterTask, httpGet } from './ipc.js';
+import { type ExporterReport, type ExporterTask, gc, httpGet } from './ipc.js';
 
 interface Stats {
   sim: { requests: number; byPath: Record<string, number>; bytes: number };
   sink: { requests: number; bytes: number; byPath: Record<string, number> };
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function envFor(task: ExporterTask): Record<string, string> {

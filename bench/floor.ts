@@ -5,14 +5,10 @@
  * the exporter streams. V8 flags are process-wide, so a worker thread could not lift the cap either.
  */
 import type { FloorReport, FloorTask } from './ipc.js';
-import { httpGet } from './ipc.js';
+import { gc, httpGet } from './ipc.js';
 
 /** V8's maximum string length (2^29 - 24 UTF-16 units): a longer body cannot be turned into one string. */
 const MAX_STRING_BYTES = 0x1fffffe8;
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 /** Minimum over `reps` of the time to JSON.parse every body (the most favourable floor). */
 export function floorMs(bodies: Buffer[], reps: number): number {

@@ -57,6 +57,11 @@ export interface FloorReport {
 /** What the exporter child reports (one JSON line of the results, minus what the orchestrator adds). */
 export type ExporterReport = Record<string, unknown> & { type: 'result' };
 
+/** A full collection when the process runs with --expose-gc (the children do); nothing otherwise. */
+export function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** GET/POST a URL on 127.0.0.1 and return the whole body (bounded by `timeoutMs`). */
 export function httpGet(url: string, opts: { method?: string; timeoutMs?: number } = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -136,14 +136,12 @@ export async function* expositionChunks(registry: Registry): AsyncGenerator<Buff
   let pos = 0;
   for (let i = 0; i < metrics.length; i++) {
     const metric = metrics[i] as Partial<FamilyMetric> & { name: string };
-    let head: string;
-    if (!isFamilyMetric(metric)) {
-      head = `${i > 0 ? '\n' : ''}${fixSpecialValues(`${await registry.getSingleMetricAsString(metric.name)}\n`)}`;
-    } else {
-      const { name, help, type } = metric.get();
-      const escapedName = escapeText(name);
-      head = `${i > 0 ? '\n' : ''}# HELP ${escapedName} ${escapeText(help)}\n# TYPE ${escapedName} ${type}\n`;
-    }
+    const family = isFamilyMetric(metric) ? metric.get() : null;
+    const escapedName = family ? escapeText(family.name) : '';
+    const sep = i > 0 ? '\n' : '';
+    const head = family
+      ? `${sep}# HELP ${escapedName} ${escapeText(family.help)}\n# TYPE ${escapedName} ${family.type}\n`
+      : `${sep}${fixSpecialValues(`${await registry.getSingleMetricAsString(metric.name)}\n`)}`;
     const headBytes = utf8Length(head);
     if (pos + headBytes > buf.length) {
       if (pos > 0) yield buf.subarray(0, pos);
@@ -151,11 +149,9 @@ export async function* expositionChunks(registry: Registry): AsyncGenerator<Buff
       pos = 0;
     }
     pos = writeUtf8(buf, pos, head, headBytes);
-    if (!isFamilyMetric(metric)) continue;
-    const { name, values } = metric.get();
-    const escapedName = escapeText(name);
+    if (!family) continue;
     const nameBytes = utf8Length(escapedName);
-    for (const s of values) {
+    for (const s of family.values) {
       let e = labelEntry.get(s.labels);
       if (e === undefined) {
         const text = formatLabels(s.labels);
