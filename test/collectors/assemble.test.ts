@@ -7,17 +7,21 @@ import { silentLogger } from '../../lib/observability/logger.js';
 import { joinChunks, renderFamilies } from '../../lib/push/render.js';
 
 const status = (name: string): CollectorStatus => ({ name, ok: true, durationMs: 0, series: 0 });
+/** One collector's output, as the runner hands it over. */
+const output = (name: string, families: MetricFamily[]) => ({
+  name,
+  families,
+  status: status(name),
+  dropped: undefined,
+});
 
 function assemble(samples: Sample[]): Sample[] {
   const family: MetricFamily = { name: 'slurm_t', type: 'gauge', help: 't', samples };
-  const [out] = assembleFamilies(
-    [{ name: 'c', families: [family], status: status('c'), dropped: undefined }],
-    {
-      cluster: 'lab',
-      naming: 'native',
-      log: silentLogger,
-    },
-  );
+  const [out] = assembleFamilies([output('c', [family])], {
+    cluster: 'lab',
+    naming: 'native',
+    log: silentLogger,
+  });
   return (out as MetricFamily).samples;
 }
 
@@ -77,28 +81,16 @@ describe('assembleFamilies ordering and de-duplication', () => {
       metric('slurm_b', 'gauge', 'b', ['user', 'state'], ['jobs']),
       metric('slurm_own', 'gauge', 'o', ['cluster'], ['jobs']),
     ];
-    const built = (rows: [string, number][]) => {
+    /** slurm_b by user (in this order), and slurm_own with the collector's own cluster label. */
+    const built = (byUser: Record<string, number>) => {
       const b = new FamilyBuilder(defs);
-      for (const [user, v] of rows) b.add('slurm_b', { user, state: 'RUNNING' }, v);
+      for (const [user, v] of Object.entries(byUser)) b.add('slurm_b', { user, state: 'RUNNING' }, v);
       b.set('slurm_own', { cluster: 'x' }, 1);
       b.set('slurm_own', { cluster: 'y' }, 2);
       return b.families();
     };
     const opts = { cluster: 'lab', naming: 'native' as const, log: silentLogger };
-    const one = assembleFamilies(
-      [
-        {
-          name: 'c',
-          families: built([
-            ['zed', 1],
-            ['amy', 2],
-          ]),
-          status: status('c'),
-          dropped: undefined,
-        },
-      ],
-      opts,
-    );
+    const one = assembleFamilies([output('c', built({ zed: 1, amy: 2 }))], opts);
     const b = one.find((f) => f.name === 'slurm_b') as MetricFamily;
     expect(b.samples.map((s) => s.labels.user)).toEqual(['zed', 'amy']);
     expect(b.samples[0]?.labels).toEqual({ cluster: 'lab', user: 'zed', state: 'RUNNING' });
@@ -109,26 +101,7 @@ describe('assembleFamilies ordering and de-duplication', () => {
     ]);
     // The same family from two collectors: sorted, and the second collector's duplicate dropped.
     const two = assembleFamilies(
-      [
-        {
-          name: 'c',
-          families: built([
-            ['zed', 1],
-            ['amy', 2],
-          ]),
-          status: status('c'),
-          dropped: undefined,
-        },
-        {
-          name: 'd',
-          families: built([
-            ['amy', 9],
-            ['bob', 3],
-          ]),
-          status: status('d'),
-          dropped: undefined,
-        },
-      ],
+      [output('c', built({ zed: 1, amy: 2 })), output('d', built({ amy: 9, bob: 3 }))],
       opts,
     );
     const merged = two.find((f) => f.name === 'slurm_b') as MetricFamily;
@@ -144,10 +117,11 @@ describe('assembleFamilies ordering and de-duplication', () => {
     b.set('slurm_r', { node: 'n2', reason: '' }, 2);
     b.set('slurm_r', { node: 'n1', reason: 'down' }, 1);
     b.set('slurm_r', { node: 'n3', reason: '' }, 3);
-    const out = assembleFamilies(
-      [{ name: 'c', families: b.families(), status: status('c'), dropped: undefined }],
-      { cluster: 'lab', naming: 'native', log: silentLogger },
-    );
+    const out = assembleFamilies([output('c', b.families())], {
+      cluster: 'lab',
+      naming: 'native',
+      log: silentLogger,
+    });
     const r = await renderFamilies(out);
     expect(r.series).toBe(3);
     const lines = (await joinChunks(r.text())).split('\n').filter((l) => l.startsWith('slurm_r{'));
@@ -164,14 +138,7 @@ describe('assembleFamilies ordering and de-duplication', () => {
       { labels: { user: 'a' }, value: 2 },
     ];
     const [assembled] = assembleFamilies(
-      [
-        {
-          name: 'c',
-          families: [{ name: 'slurm_t', type: 'counter', help: 't', samples }],
-          status: status('c'),
-          dropped: undefined,
-        },
-      ],
+      [output('c', [{ name: 'slurm_t', type: 'counter', help: 't', samples }])],
       { cluster: 'lab', naming: 'native', log: silentLogger },
     );
     const family = assembled as MetricFamily;
@@ -195,22 +162,17 @@ describe('assembleFamilies ordering and de-duplication', () => {
     // An empty value dropped at render time can make two series one: still de-duplicated.
     const [withEmpty] = assembleFamilies(
       [
-        {
-          name: 'c',
-          families: [
-            {
-              name: 'slurm_e',
-              type: 'gauge',
-              help: 'e',
-              samples: [
-                { labels: { user: '' }, value: 1 },
-                { labels: {}, value: 2 },
-              ],
-            },
-          ],
-          status: status('c'),
-          dropped: undefined,
-        },
+        output('c', [
+          {
+            name: 'slurm_e',
+            type: 'gauge',
+            help: 'e',
+            samples: [
+              { labels: { user: '' }, value: 1 },
+              { labels: {}, value: 2 },
+            ],
+          },
+        ]),
       ],
       { cluster: 'lab', naming: 'native', log: silentLogger },
     );

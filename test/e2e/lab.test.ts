@@ -48,6 +48,19 @@ describe.runIf(lab)('real-services lab', () => {
   const rootHeaders = { 'X-SLURM-USER-NAME': 'root', 'X-SLURM-USER-TOKEN': env.SLURM_ROOT_TOKEN ?? '' };
   const cliEnv = { ...process.env, SLURM_CONF: env.SLURM_CONF };
   const runId = randomUUID().slice(0, 8);
+  /** The value of the first series `query` returns in the lab's Prometheus, polled until there is one. */
+  const promValue = (query: string, what: string): Promise<string | undefined> =>
+    poll(
+      async () => {
+        const q = encodeURIComponent(query);
+        const { body: r } = await getJson(`${env.PROMETHEUS_URL}/api/v1/query?query=${q}`);
+        const result = (r as { data: { result: { value: [number, string] }[] } }).data.result;
+        return result[0]?.value[1];
+      },
+      what,
+      60,
+      500,
+    );
   const cleanup: string[] = [];
 
   afterAll(async () => {
@@ -173,16 +186,9 @@ describe.runIf(lab)('real-services lab', () => {
     expect(family.metrics[0]).toMatchObject({ labels: { kind: 'put' }, value: '42' });
 
     // honor_labels keeps the pushed job/instance labels instead of the scrape target's.
-    const value = await poll(
-      async () => {
-        const q = encodeURIComponent(`lab_e2e_probe{job="lab_e2e",instance="${runId}"}`);
-        const { body: r } = await getJson(`${env.PROMETHEUS_URL}/api/v1/query?query=${q}`);
-        const result = (r as { data: { result: { value: [number, string] }[] } }).data.result;
-        return result[0]?.value[1];
-      },
+    const value = await promValue(
+      `lab_e2e_probe{job="lab_e2e",instance="${runId}"}`,
       'the pushed sample in Prometheus',
-      60,
-      500,
     );
     expect(value).toBe('42');
   });
@@ -215,17 +221,7 @@ describe.runIf(lab)('real-services lab', () => {
     const text = await res.text();
     expect(res.status, text).toBe(204);
 
-    const value = await poll(
-      async () => {
-        const q = encodeURIComponent(`lab_e2e_remote_write{run="${runId}"}`);
-        const { body: r } = await getJson(`${env.PROMETHEUS_URL}/api/v1/query?query=${q}`);
-        const result = (r as { data: { result: { value: [number, string] }[] } }).data.result;
-        return result[0]?.value[1];
-      },
-      'the remote-written sample',
-      60,
-      500,
-    );
+    const value = await promValue(`lab_e2e_remote_write{run="${runId}"}`, 'the remote-written sample');
     expect(value).toBe('7.5');
   });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COLLECTORS } from '../../../lib/collectors/index.js';
 import { generateCluster, renderBody, SIM_VERSIONS } from '../../../lib/sim/index.js';
 import { getAdapter } from '../../../lib/slurm/adapters/index.js';
 import { JOB_FIELD_KEYS, jobMapper, jobRawKeys, mapJob } from '../../../lib/slurm/adapters/mappers.js';
@@ -96,20 +97,9 @@ describe('JOB_FIELD_KEYS', () => {
     (_, v, load) => {
       const sets: JobField[][] = [
         ['state', 'partitions'],
-        [
-          'state',
-          'flags',
-          'reason',
-          'user',
-          'account',
-          'qos',
-          'partitions',
-          'cpus',
-          'memoryBytes',
-          'gpus',
-          'submitTime',
-          'startTime',
-        ],
+        // What the collectors ask for, with and without per-job series.
+        [...(COLLECTORS.jobs.jobFields?.({ perJob: false, maxSeries: 1, rpcTopUsers: 0 }) ?? [])],
+        [...(COLLECTORS.jobs.jobFields?.({ perJob: true, maxSeries: 1, rpcTopUsers: 0 }) ?? [])],
         ['id', 'name', 'nodeCount', 'timeLimitSeconds'],
         FIELDS,
       ];
