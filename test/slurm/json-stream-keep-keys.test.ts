@@ -161,4 +161,32 @@ describe('JsonListStream keepKeys', () => {
     parseJsonList(Buffer.from(doc), ['jobs'], (raw) => got.push(raw), { keepKeys: KEYS });
     expect(got).toEqual([{ job_id: 199, name: 'n199' }, { job_id: -1 }]);
   });
+
+  it('finds quotes and backslashes at every offset of the four-byte steps, in keys, values and skipped values', () => {
+    // Strings of every length up to 13 whose quote, escape or multi-byte character sits at each position: the
+    // scanner reads strings four bytes at a time and must stop at exactly the byte JSON.parse does.
+    const pieces = ['a', '\\"', '\\",', '\\"}', '\\\\', 'é', '✓', '\\u0022', '\\n'];
+    const elements: string[] = [];
+    for (let len = 0; len < 14; len++) {
+      for (const piece of pieces) {
+        for (let at = 0; at <= len; at++) {
+          const text = `${'x'.repeat(at)}${piece}${'y'.repeat(len - at)}`;
+          const key = `k${'z'.repeat(len % 5)}`;
+          elements.push(
+            `{"${key}":"${text}","name":"${text}","skip${'q'.repeat(len % 4)}":["${text}",{"${key}":"${text}"}],"job_id":${len}}`,
+          );
+        }
+      }
+    }
+    const doc = `{"jobs":[${elements.join(',')}]}`;
+    const want = (JSON.parse(doc) as { jobs: Record<string, unknown>[] }).jobs.map((e) => ({
+      job_id: e.job_id,
+      name: e.name,
+    }));
+    const body = Buffer.from(doc, 'utf8');
+    for (const size of [1, 3, 4, 5, 7, 64, 4096, body.length]) {
+      const splits = Array.from({ length: Math.ceil(body.length / size) - 1 }, (_, i) => (i + 1) * size);
+      expect(streamed(body, KEYS, splits), `chunks of ${size} bytes`).toEqual(want);
+    }
+  });
 });
