@@ -78,29 +78,37 @@ class LabelArena {
     return this.arena.end(e);
   }
 
-  /** Appends the fields of `pairs` (already in order); `__name__` sorts before `pairs[nameAt]`. */
-  add(pairs: readonly [string, string][], nameAt: number): number {
+  /** Per field of the label set being added: field length, name bytes, value bytes (reused). */
+  private lens = new Int32Array(3 * 16);
+
+  /**
+   * Appends the fields `names[i]`=`values[i]` for i < `count`, already in order; `__name__` sorts before
+   * `names[nameAt]`. Parallel arrays the caller reuses, not pairs: at 88k series the pair arrays, their copies
+   * made by `sort` and the length lists were most of what the push allocated.
+   */
+  add(names: readonly string[], values: readonly string[], count: number, nameAt: number): number {
+    if (3 * count > this.lens.length) this.lens = new Int32Array(6 * count);
+    const lens = this.lens;
     let total = 0;
-    const lens: number[] = [];
-    for (const [name, value] of pairs) {
-      const n = utf8Length(name);
-      const v = utf8Length(value);
+    for (let i = 0; i < count; i++) {
+      const n = utf8Length(names[i] as string);
+      const v = utf8Length(values[i] as string);
       const len = 1 + varintSize(n) + n + 1 + varintSize(v) + v;
-      lens.push(len, n, v);
+      lens[3 * i] = len;
+      lens[3 * i + 1] = n;
+      lens[3 * i + 2] = v;
       total += 1 + varintSize(len) + len;
     }
     const out = this.arena.reserve(total);
     const start = this.arena.used;
     let pos = start;
     let mid = -1;
-    let k = 0;
-    for (let i = 0; i < pairs.length; i++) {
+    for (let i = 0; i < count; i++) {
       if (i === nameAt) mid = pos;
-      const [name, value] = pairs[i] as [string, string];
       out[pos++] = 0x0a; // labels = 1
-      pos = writeVarint(out, pos, lens[k++] as number);
-      pos = writeString(out, pos, 0x0a, name, lens[k++] as number); // name = 1
-      pos = writeString(out, pos, 0x12, value, lens[k++] as number); // value = 2
+      pos = writeVarint(out, pos, lens[3 * i] as number);
+      pos = writeString(out, pos, 0x0a, names[i] as string, lens[3 * i + 1] as number); // name = 1
+      pos = writeString(out, pos, 0x12, values[i] as string, lens[3 * i + 2] as number); // value = 2
     }
     this.arena.used = pos;
     const e = this.arena.close(start);
@@ -157,27 +165,29 @@ export async function seriesBatches(
   const arena = new LabelArena();
   const entries = new Map<object, number>();
   const nameEntries = new Map<string, number>();
+  // One label set at a time, sorted by name in place (insertion sort: a handful of labels).
+  const names: string[] = [];
+  const values: string[] = [];
   const labelEntry = (raw: Record<string, unknown>): number => {
     let got = entries.get(raw);
     if (got !== undefined) return got;
-    const pairs: [string, string][] = [];
+    let count = 0;
     for (const k in raw) {
       if (k === '__name__' || extraNames.has(k)) continue;
       const value = formatLabel(raw[k]);
-      if (value !== '') pairs.push([k, value]);
+      if (value !== '') count = insertSorted(names, values, count, k, value);
     }
-    for (const pair of extraPairs) pairs.push(pair);
-    pairs.sort(byName);
+    for (const [k, v] of extraPairs) count = insertSorted(names, values, count, k, v);
     let at = 0;
-    while (at < pairs.length && (pairs[at] as [string, string])[0] < '__name__') at++;
-    got = arena.add(pairs, at);
+    while (at < count && (names[at] as string) < '__name__') at++;
+    got = arena.add(names, values, count, at);
     entries.set(raw, got);
     return got;
   };
   const nameEntry = (name: string): number => {
     let e = nameEntries.get(name);
     if (e === undefined) {
-      e = arena.add([['__name__', name]], 1);
+      e = arena.add(['__name__'], [name], 1, 1);
       nameEntries.set(name, e);
     }
     return e;
@@ -251,7 +261,12 @@ export function encodeWriteRequest(
   const batch = newBatch(arena, series.length);
   for (const s of series) {
     const i = batch.count++;
-    batch.labels[i] = arena.add(s.labels, s.labels.length);
+    batch.labels[i] = arena.add(
+      s.labels.map(([name]) => name),
+      s.labels.map(([, value]) => value),
+      s.labels.length,
+      s.labels.length,
+    );
     batch.names[i] = -1;
     batch.values[i] = s.value;
   }
@@ -563,8 +578,16 @@ export function createRemoteWriteTarget(options: RemoteWriteOptions): RemoteWrit
   return new RemoteWriteTarget(options);
 }
 
-function byName(a: [string, string], b: [string, string]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+/** Puts `name`=`value` into the first `count` fields, kept in name order; returns the new count. */
+function insertSorted(names: string[], values: string[], count: number, name: string, value: string): number {
+  let i = count;
+  for (; i > 0 && (names[i - 1] as string) > name; i--) {
+    names[i] = names[i - 1] as string;
+    values[i] = values[i - 1] as string;
+  }
+  names[i] = name;
+  values[i] = value;
+  return count + 1;
 }
 
 function formatLabel(raw: unknown): string {
