@@ -48,8 +48,8 @@ export function scenarioRuns(results: readonly Line[]): Line[] {
 
 export function resultsTable(results: readonly Line[]): string {
   const head =
-    '| scenario | API | target | V8 | wall | cpu | peak RSS | peak heap | floor | ratio | series | response | pushed (req) | slurmrestd requests |\n' +
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| scenario | API | target | V8 | wall | cpu | warm wall | peak RSS (two invocations) | peak heap | floor | ratio | series | response | pushed (req) | slurmrestd requests |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const rows = scenarioRuns(results).map((l) => {
     const floor =
       l.floor_ms === null
@@ -60,7 +60,7 @@ export function resultsTable(results: readonly Line[]): string {
     const ratio = typeof l.ratio === 'number' ? `**${l.ratio.toFixed(2)}**` : '—';
     return `| ${scenarioName(l.scenario)} | ${l.api_version} | ${targetName(l.target)} | ${flagsOf(l)} | ${num(
       l.wall_ms,
-    )} | ${num(l.cpu_ms)} | ${num(l.peak_rss_mb, 1)} | ${num(l.peak_heap_used_mb, 1)} | ${floor} | ${ratio} | ${num(
+    )} | ${num(l.cpu_ms)} | ${num(l.warm_wall_ms)} | ${num(l.peak_rss_mb, 1)} (${num(l.peak_rss_two_invocations_mb, 1)}) | ${num(l.peak_heap_used_mb, 1)} | ${floor} | ${ratio} | ${num(
       l.series,
     )} | ${mb(l.response_bytes)} | ${kbOrMb(l.pushed_bytes)} (${num(l.push_requests)}) | ${num(l.requests)} (max ${num(
       l.max_requests_per_endpoint,
@@ -71,16 +71,17 @@ export function resultsTable(results: readonly Line[]): string {
 
 export function costTable(results: readonly Line[]): string {
   const head =
-    '| scenario | API | target | V8 | est. duration at 512 MB | GB-s / month | $ / month | sized memory | $ / month sized |\n' +
+    '| scenario | API | target | V8 | est. duration at 512 MB (first invocation) | GB-s / month | $ / month | sized memory | $ / month sized |\n' +
     '|---|---|---|---|---|---|---|---|---|';
   const rows = scenarioRuns(results).map((l) => {
     const lambda = (l.lambda ?? {}) as Record<string, Record<string, number>>;
     const d = lambda.default_512mb ?? {};
     const s = lambda.sized ?? {};
+    const first = lambda.first_invocation_512mb ?? {};
     return `| ${scenarioName(l.scenario)} | ${l.api_version} | ${targetName(l.target)} | ${flagsOf(l)} | ${num(
       (d.est_duration_ms ?? Number.NaN) / 1000,
       1,
-    )} s | ${num(d.gb_seconds_month)} | ${num(d.usd_month, 2)} | ${num(s.memory_mb)} MB | ${num(s.usd_month, 2)} |`;
+    )} s (${num((first.est_duration_ms ?? Number.NaN) / 1000, 1)} s) | ${num(d.gb_seconds_month)} | ${num(d.usd_month, 2)} | ${num(s.memory_mb)} MB | ${num(s.usd_month, 2)} |`;
   });
   return [head, ...rows].join('\n');
 }
@@ -116,11 +117,17 @@ export function targetChecks(results: readonly Line[]): TargetCheck[] {
   const big = runs.filter(is100k);
   const deployed = big.filter(deployedRun);
   const ratio = maxOf(deployed.flatMap((l) => (typeof l.ratio === 'number' ? [l.ratio] : [])));
-  const rss = maxOf(deployed.map((l) => Number(l.peak_rss_mb)));
+  /** A warm container holds the peak of both invocations (peak_rss_two_invocations_mb). */
+  const peakOf = (l: Line): number =>
+    Math.max(Number(l.peak_rss_mb), Number(l.peak_rss_two_invocations_mb ?? l.peak_rss_mb));
+  const rss = maxOf(deployed.map(peakOf));
   const comparisons = big.filter((l) => !deployedRun(l));
   const slope = results.find((l) => typeof l.rss_slope_mb_per_10k_jobs === 'number')
     ?.rss_slope_mb_per_10k_jobs as number | undefined;
-  const perPath = maxOf(runs.map((l) => Number(l.max_requests_per_endpoint)));
+  // Both invocations of each run: the warm one must not re-read anything either.
+  const perPath = maxOf(
+    runs.flatMap((l) => [l.max_requests_per_endpoint, l.warm_max_requests_per_endpoint ?? 0].map(Number)),
+  );
   const cold = results.find((l) => l.cold_start)?.cold_start as
     | {
         bundle_kb?: Record<string, number>;
@@ -133,23 +140,23 @@ export function targetChecks(results: readonly Line[]): TargetCheck[] {
   const lazy = cold?.lazy_code_in_collect ?? null;
   return [
     {
-      target: '100k jobs end to end / JSON.parse floor (worst measured run)',
+      target: '100k jobs end to end / JSON.parse floor (median of 3 runs / median of 3 floors, worst line)',
       value: ratio,
       limit: 1.0,
       met: ratio !== null && ratio <= 1.0,
       note: "v0.0.44 has no floor: its body exceeds V8's string limit",
     },
     {
-      target: `peak RSS of the 100k-job runs, MB (deployed NODE_OPTIONS: ${flagsText(deployed[0])})`,
+      target: `peak RSS of the 100k-job runs over two invocations, MB (deployed NODE_OPTIONS: ${flagsText(deployed[0])})`,
       value: rss,
       limit: 160,
       met: rss !== null && rss <= 160,
     },
     ...comparisons.map((l) => ({
-      target: `peak RSS of the 100k-job ${l.api_version} ${targetName(l.target)} run, MB (comparison: ${flagsText(l)})`,
-      value: Number(l.peak_rss_mb),
+      target: `peak RSS of the 100k-job ${l.api_version} ${targetName(l.target)} run over two invocations, MB (comparison: ${flagsText(l)})`,
+      value: peakOf(l),
       limit: 160,
-      met: Number(l.peak_rss_mb) <= 160,
+      met: peakOf(l) <= 160,
     })),
     {
       target: 'RSS growth, MB per 10k jobs',
@@ -157,7 +164,12 @@ export function targetChecks(results: readonly Line[]): TargetCheck[] {
       limit: 2,
       met: slope !== undefined && slope <= 2,
     },
-    { target: 'HTTP requests per endpoint per invocation', value: perPath, limit: 1, met: perPath === 1 },
+    {
+      target: 'HTTP requests per endpoint per invocation (first and warm)',
+      value: perPath,
+      limit: 1,
+      met: perPath === 1,
+    },
     { target: 'dist/collect.cjs, KiB', value: bundle, limit: 1024, met: bundle !== null && bundle <= 1024 },
     {
       target: 'require(dist/collect.cjs) median, ms',
