@@ -38,11 +38,36 @@ export class ConnectTimeoutError extends Error {
   }
 }
 
-/** Sends one request; resolves when the response headers arrive. */
+/** Methods a server may receive twice without harm: the ones resent on a stale kept-alive connection. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/** Resends on stale connections per request: the pool can hold one idle connection per earlier parallel request. */
+const MAX_STALE_RESENDS = 4;
+
+/**
+ * A request sent on a kept-alive connection that the server had already closed: the reset comes before any
+ * byte of an answer, so the server never saw the request. Node documents exactly this check
+ * (`request.reusedSocket`); a Lambda container thawed after a minute meets it on its first request whenever
+ * the server closed the idle connection while the process was frozen.
+ */
+function isStaleConnection(req: http.ClientRequest, err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
+}
+
+/**
+ * Sends one request; resolves when the response headers arrive. An idempotent request that meets a stale
+ * kept-alive connection is sent again on another one (at most MAX_STALE_RESENDS times); that resend is not a
+ * retry of the caller's policy: nothing reached the server.
+ */
 export function httpRequest(url: URL, opts: HttpRequestOptions): Promise<HttpResponse> {
+  return send(url, opts, IDEMPOTENT.has(opts.method.toUpperCase()) ? MAX_STALE_RESENDS : 0);
+}
+
+function send(url: URL, opts: HttpRequestOptions, staleResends: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     let req: http.ClientRequest;
+    let answered = false;
     try {
       req = client.request(
         url,
@@ -52,14 +77,21 @@ export function httpRequest(url: URL, opts: HttpRequestOptions): Promise<HttpRes
           ...(opts.agent ? { agent: opts.agent } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
         },
-        (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
+        (res) => {
+          answered = true;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+        },
       );
     } catch (err) {
       // Invalid header values and the like are thrown by the constructor.
       reject(err);
       return;
     }
-    req.on('error', reject);
+    req.on('error', (err) => {
+      if (staleResends > 0 && !answered && !opts.signal?.aborted && isStaleConnection(req, err)) {
+        resolve(send(url, opts, staleResends - 1));
+      } else reject(err);
+    });
     const ms = opts.connectTimeoutMs;
     if (ms !== undefined && ms > 0 && Number.isFinite(ms)) {
       req.once('socket', (socket) => {

@@ -45,4 +45,64 @@ describe('httpRequest', () => {
       agent.destroy();
     }
   });
+
+  describe('a kept-alive connection the server has closed', () => {
+    // The server answers the first request of each connection and drops the connection on the second without
+    // a byte of answer: what a client meets when slurmrestd or a gateway closed an idle connection while the
+    // Lambda process was frozen.
+    let dropping: http.Server;
+    let dropUrl: URL;
+    let connections = 0;
+    let received = 0;
+    beforeAll(async () => {
+      dropping = http.createServer((req, res) => {
+        received++;
+        const socket = req.socket as Socket & { served?: number };
+        socket.served = (socket.served ?? 0) + 1;
+        if (socket.served > 1) socket.destroy();
+        else res.end('ok');
+      });
+      dropping.on('connection', () => connections++);
+      await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+      dropUrl = new URL(`http://127.0.0.1:${(dropping.address() as AddressInfo).port}/`);
+    });
+    afterAll(async () => {
+      dropping.closeAllConnections();
+      await new Promise<void>((resolve) => dropping.close(() => resolve()));
+    });
+
+    it('sends an idempotent request again on a new connection, once per stale one', async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        connections = 0;
+        received = 0;
+        for (const method of ['GET', 'PUT']) {
+          const res = await httpRequest(dropUrl, { method, agent });
+          expect(await readText(res.body)).toBe('ok');
+        }
+        // GET on a new connection; PUT on the kept one (dropped), then on a new connection.
+        expect(connections).toBe(2);
+        expect(received).toBe(3);
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    it('does not send a POST twice: the caller sees the reset', async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const first = await httpRequest(dropUrl, { method: 'POST', agent, body: Buffer.from('a') });
+        expect(await readText(first.body)).toBe('ok');
+        received = 0;
+        await expect(
+          httpRequest(dropUrl, { method: 'POST', agent, body: Buffer.from('b') }),
+        ).rejects.toMatchObject({
+          code: 'ECONNRESET',
+        });
+        expect(received).toBe(1);
+      } finally {
+        agent.destroy();
+      }
+    });
+  });
 });
