@@ -66,6 +66,29 @@ const metrics: MetricDef[] = [
   ]),
 ];
 
+const CPU_STATES = ['alloc', 'idle', 'other', 'total'] as const;
+
+interface PartitionTotals {
+  /** Member nodes by effective state; every NODE_STATES entry present (0 when none). */
+  nodes: Map<string, number>;
+  cpus: Record<(typeof CPU_STATES)[number], number>;
+  memory: number;
+  memoryAllocated: number;
+  gpus: number;
+  gpusAllocated: number;
+}
+
+function newTotals(): PartitionTotals {
+  return {
+    nodes: new Map(NODE_STATES.map((s) => [s, 0])),
+    cpus: { alloc: 0, idle: 0, other: 0, total: 0 },
+    memory: 0,
+    memoryAllocated: 0,
+    gpus: 0,
+    gpusAllocated: 0,
+  };
+}
+
 export const partitionsCollector: Collector = {
   name: 'partitions',
   endpoints: S,
@@ -88,7 +111,6 @@ export const partitionsCollector: Collector = {
       finish(data) {
         const b = new FamilyBuilder(metrics);
         const parts = data.partitions ?? [];
-        const known = new Set(parts.map((p) => p.name));
         for (const p of parts) {
           const l = { partition: p.name };
           b.set(
@@ -105,15 +127,11 @@ export const partitionsCollector: Collector = {
           b.set('slurm_partition_configured_cpus', l, p.totalCpus);
         }
         if (data.nodes) {
-          for (const p of parts) {
-            for (const s of NODE_STATES) b.set('slurm_partition_nodes', { partition: p.name, state: s }, 0);
-            for (const s of ['alloc', 'idle', 'other', 'total']) {
-              b.set('slurm_partition_cpus', { partition: p.name, state: s }, 0);
-            }
-            for (const m of ['memory_total_bytes', 'memory_allocated_bytes', 'gpus', 'gpus_allocated']) {
-              b.set(`slurm_partition_${m}`, { partition: p.name }, 0);
-            }
-          }
+          // Plain totals per partition, turned into samples once: the per-node loop runs partitions x nodes
+          // times after the /jobs stream (on the critical path), and a label object plus a series key per
+          // increment cost more than the sums.
+          const totals = new Map<string, PartitionTotals>();
+          for (const p of parts) if (!totals.has(p.name)) totals.set(p.name, newTotals());
           for (const n of data.nodes) {
             const state = effectiveNodeState(n);
             const split = nodeCpuSplit(n);
@@ -123,18 +141,30 @@ export const partitionsCollector: Collector = {
               gTotal += g.total;
               gAlloc += g.allocated;
             }
-            for (const p of new Set(n.partitions)) {
-              if (!known.has(p)) continue;
-              const l = { partition: p };
-              b.inc('slurm_partition_nodes', { partition: p, state });
-              for (const k of ['alloc', 'idle', 'other', 'total'] as const) {
-                b.inc('slurm_partition_cpus', { partition: p, state: k }, split[k]);
-              }
-              b.inc('slurm_partition_memory_total_bytes', l, n.realMemoryBytes);
-              b.inc('slurm_partition_memory_allocated_bytes', l, n.allocMemoryBytes ?? 0);
-              b.inc('slurm_partition_gpus', l, gTotal);
-              b.inc('slurm_partition_gpus_allocated', l, gAlloc);
+            const ps = n.partitions;
+            for (let i = 0; i < ps.length; i++) {
+              const t = totals.get(ps[i] as string);
+              // Unknown partition, or listed twice on the node (counted once).
+              if (t === undefined || ps.indexOf(ps[i] as string) !== i) continue;
+              t.nodes.set(state, (t.nodes.get(state) ?? 0) + 1);
+              t.cpus.alloc += split.alloc;
+              t.cpus.idle += split.idle;
+              t.cpus.other += split.other;
+              t.cpus.total += split.total;
+              t.memory += n.realMemoryBytes;
+              t.memoryAllocated += n.allocMemoryBytes ?? 0;
+              t.gpus += gTotal;
+              t.gpusAllocated += gAlloc;
             }
+          }
+          for (const [partition, t] of totals) {
+            for (const [state, count] of t.nodes) b.set('slurm_partition_nodes', { partition, state }, count);
+            for (const k of CPU_STATES) b.set('slurm_partition_cpus', { partition, state: k }, t.cpus[k]);
+            const l = { partition };
+            b.set('slurm_partition_memory_total_bytes', l, t.memory);
+            b.set('slurm_partition_memory_allocated_bytes', l, t.memoryAllocated);
+            b.set('slurm_partition_gpus', l, t.gpus);
+            b.set('slurm_partition_gpus_allocated', l, t.gpusAllocated);
           }
         }
         if (data.jobs !== undefined) {

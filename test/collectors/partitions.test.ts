@@ -56,6 +56,25 @@ describe('partitions collector', () => {
     expect(sampleValue(families, 'slurm_partition_gpus', { partition: 'debug' })).toBe(0);
   });
 
+  it('counts a node that lists a partition twice once, with its memory', () => {
+    const twice = node({
+      name: 'n6',
+      partitions: ['debug', 'debug', 'gpu'],
+      realMemoryBytes: 1000,
+      allocMemoryBytes: 300,
+    });
+    const { families } = collectWith(partitionsCollector, { partitions, nodes: [...nodes, twice], jobs });
+    const debugIdle = sampleValue(families, 'slurm_partition_nodes', { partition: 'debug', state: 'idle' });
+    expect(debugIdle).toBe(2);
+    expect(sampleValue(families, 'slurm_partition_cpus', { partition: 'debug', state: 'total' })).toBe(16);
+    const gpuMemory = sampleValue(families, 'slurm_partition_memory_total_bytes', { partition: 'gpu' });
+    const debugMemory = sampleValue(families, 'slurm_partition_memory_total_bytes', { partition: 'debug' });
+    // n1 (32 GiB) + n6 in debug; n3, n4 (32 GiB each) + n6 in gpu.
+    expect(debugMemory).toBe(32 * 2 ** 30 + 1000);
+    expect(gpuMemory).toBe(64 * 2 ** 30 + 1000);
+    expect(sampleValue(families, 'slurm_partition_memory_allocated_bytes', { partition: 'debug' })).toBe(300);
+  });
+
   it('counts a pending job that names several partitions in each of them', () => {
     const { families } = collectWith(partitionsCollector, { partitions, nodes, jobs });
     expect(sampleValue(families, 'slurm_partition_jobs_pending', { partition: 'batch' })).toBe(2);
