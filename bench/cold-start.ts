@@ -12,7 +12,7 @@ const LAZY_INPUTS = [
   /lib\/observability\/tracing-sdk\.ts$/,
   /lib\/push\/remote-write\.ts$/,
   /node_modules\/@opentelemetry\/(sdk-trace|exporter-|otlp-|resources)/,
-  /node_modules\/(snappyjs|protobufjs)\//,
+  /node_modules\/(hysnappy|protobufjs)\//,
   /node_modules\/@grpc\//,
 ];
 

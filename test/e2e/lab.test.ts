@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import protobuf from 'protobufjs';
-import snappy from 'snappyjs';
+import { compressSync } from 'snappy';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LabEnv, requireLab } from '../helpers/lab.js';
 import { poll } from '../helpers/poll.js';
@@ -207,7 +207,7 @@ describe.runIf(lab)('real-services lab', () => {
         },
       ],
     });
-    const body = snappy.compress(WriteRequest.encode(message).finish());
+    const body = compressSync(Buffer.from(WriteRequest.encode(message).finish()));
     const res = await fetch(env.REMOTE_WRITE_URL, {
       method: 'POST',
       headers: {

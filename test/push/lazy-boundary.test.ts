@@ -29,10 +29,10 @@ function staticPackages(entry: string): { packages: Set<string>; files: Set<stri
 }
 
 describe('lazy bundle boundary', () => {
-  it('remote-write.ts statically reaches only snappyjs and node built-ins', () => {
+  it('remote-write.ts statically reaches only hysnappy and node built-ins', () => {
     const { packages, files } = staticPackages('lib/push/remote-write.ts');
     const foreign = [...packages].filter((p) => !p.startsWith('node:'));
-    expect(foreign.sort()).toEqual(['snappyjs']);
+    expect(foreign.sort()).toEqual(['hysnappy']);
     // In particular no HTTP client (injected as `send`): no http.ts.
     expect([...files].some((f) => f.endsWith('lib/push/http.ts'))).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import protobuf from 'protobufjs';
 import { uncompressSync } from 'snappy';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import {
   createRemoteWriteTarget,
   encodeWriteRequest,
   type RemoteWriteOptions,
+  snappyBlock,
 } from '../../lib/push/remote-write.js';
 import { renderFamilies } from '../../lib/push/render.js';
 import type { PushPayload } from '../../lib/push/types.js';
@@ -78,6 +79,30 @@ let server: LocalServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+});
+
+describe('snappyBlock', () => {
+  // The native snappy binding (Google's C++ library) is the decoder: independent of the WebAssembly encoder.
+  it('round-trips empty, tiny, fragment-edge, incompressible and repetitive inputs through one compressor', () => {
+    const labels = Buffer.from('\n\x0f\n\x07cluster\x12\x04prod\n\x0b\n\x04user\x12\x03u42');
+    const inputs = [
+      Buffer.alloc(0),
+      Buffer.from('a'),
+      randomBytes(15),
+      randomBytes(65_535),
+      randomBytes(65_536),
+      randomBytes(65_537),
+      Buffer.concat(Array.from({ length: 40_000 }, () => labels)), // ~1.4 MB, like a label-heavy batch
+      randomBytes(3_000_000), // grows the instance's memory past what the inputs before needed
+      Buffer.from('after a large input, a small one'),
+    ];
+    for (const input of inputs) {
+      const out = Buffer.from(snappyBlock(input));
+      expect(uncompressSync(out) as Buffer).toEqual(input);
+    }
+    const repetitive = inputs[6] as Buffer;
+    expect(snappyBlock(repetitive).byteLength).toBeLessThan(repetitive.byteLength / 10);
+  });
 });
 
 describe('encodeWriteRequest', () => {
