@@ -10,7 +10,7 @@ import path from 'node:path';
 /** Inputs that belong to the lazily loaded bundles only (esbuild metafile input paths). */
 const LAZY_INPUTS = [
   /lib\/observability\/tracing-sdk\.ts$/,
-  /lib\/push\/remote-write\.ts$/,
+  /lib\/push\/(remote-write|sigv4)\.ts$/,
   /node_modules\/@opentelemetry\/(sdk-trace|exporter-|otlp-|resources)/,
   /node_modules\/(hysnappy|protobufjs)\//,
   /node_modules\/@grpc\//,

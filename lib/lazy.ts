@@ -11,8 +11,11 @@ declare const __BUNDLED__: boolean | undefined;
 const LAZY = {
   'tracing-sdk': () => import('./observability/tracing-sdk.js'),
   'remote-write': () => import('./push/remote-write.js'),
+  sigv4: () => import('./push/sigv4.js'),
 } as const;
 export type LazyName = keyof typeof LAZY;
+/** The lazily loaded bundles: each is dist/<name>.cjs and must ship with the functions. */
+export const LAZY_NAMES = Object.keys(LAZY) as LazyName[];
 
 /** Loads a lazily bundled module (from dist/<name>.cjs in the bundle, from source otherwise). */
 export async function loadLazy<N extends LazyName>(name: N): Promise<Awaited<ReturnType<(typeof LAZY)[N]>>> {

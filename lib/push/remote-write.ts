@@ -1,7 +1,8 @@
 /**
  * Prometheus remote write 1.0 target: protobuf `WriteRequest`, Snappy block format, batching, retries and
  * AWS SigV4 for Amazon Managed Service for Prometheus. Loaded lazily (lib/lazy.ts → its own bundle), so it
- * takes its HTTP client from the caller and imports no other heavy module.
+ * takes its HTTP client from the caller and imports no other heavy module; the SigV4 code (lib/push/sigv4.ts)
+ * is a further lazy bundle, loaded only when `push.auth.type` is sigv4.
  *
  * The encoder is hand-written (encodeWriteRequest): the schema is five small messages, frozen by the 1.0 spec.
  * Snappy is hysnappy's WebAssembly build of the C compressor: on a 13 MB push (88k series) it takes ~15 ms
@@ -9,6 +10,7 @@
  */
 import { snappyCompressor } from 'hysnappy';
 import { PushError } from '../errors.js';
+import { loadLazy } from '../lazy.js';
 import type { RequestObserver } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
@@ -16,6 +18,7 @@ import { USER_AGENT } from '../version.js';
 import { ByteArena, copyRange, utf8Length, writeUtf8 } from './bytes.js';
 import { buildHeaders, type PushAuth } from './headers.js';
 import type { BackoffOptions, SendRequest, SendResult } from './http.js';
+import type { AwsCredentials } from './sigv4.js';
 import type { PushPayload, PushResult, PushTarget } from './types.js';
 
 export interface RemoteWriteOptions {
@@ -512,30 +515,16 @@ export class RemoteWriteTarget implements PushTarget {
   /** SigV4 over the final headers (after custom ones), as prometheus/sigv4 does: sign last. */
   private async sign(headers: Record<string, string>, body: Uint8Array): Promise<Record<string, string>> {
     const auth = this.options.auth as PushAuth;
-    const [{ SignatureV4 }, { Sha256 }, { HttpRequest }] = await Promise.all([
-      import('@smithy/signature-v4'),
-      import('@aws-crypto/sha256-js'),
-      import('@smithy/protocol-http'),
-    ]);
-    const signer = new SignatureV4({
-      service: auth.service ?? 'aps',
-      region: (auth.region ?? this.options.region) as string,
-      credentials: () => this.resolveCredentials(),
-      sha256: Sha256,
-    });
-    const request = new HttpRequest({
-      method: 'POST',
-      protocol: this.url.protocol,
-      hostname: this.url.hostname,
-      port: this.url.port === '' ? undefined : Number(this.url.port),
-      path: this.url.pathname,
-      query: Object.fromEntries(this.url.searchParams),
-      headers: { ...headers, host: this.url.host },
-      body,
-    });
-    let signed: Awaited<ReturnType<typeof signer.sign>>;
     try {
-      signed = await signer.sign(request);
+      const { signPost } = await loadLazy('sigv4');
+      return await signPost({
+        service: auth.service ?? 'aps',
+        region: (auth.region ?? this.options.region) as string,
+        credentials: () => this.resolveCredentials(),
+        url: this.url,
+        headers,
+        body,
+      });
     } catch (err) {
       throw new PushError(
         `remote write to ${this.safeUrl()}: SigV4 signing failed: ${(err as Error).message}`,
@@ -547,11 +536,6 @@ export class RemoteWriteTarget implements PushTarget {
         },
       );
     }
-    const out: Record<string, string> = {};
-    // undici sets Host itself (same value as signed: url.host).
-    for (const [k, v] of Object.entries(signed.headers))
-      if (k.toLowerCase() !== 'host') out[k.toLowerCase()] = v;
-    return out;
   }
 
   private resolveCredentials(): Promise<AwsCredentials> {
@@ -566,9 +550,7 @@ export class RemoteWriteTarget implements PushTarget {
     // The Lambda role's credentials via the default chain, loaded only when SigV4 is configured. The provider
     // memoizes and refreshes near expiry, so it is kept and asked on every signature.
     if (!this.provider) {
-      const provider = import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) =>
-        defaultProvider(),
-      );
+      const provider = loadLazy('sigv4').then((m) => m.defaultCredentials());
       this.provider = provider;
       provider.catch(() => {
         this.provider = undefined;
@@ -576,12 +558,6 @@ export class RemoteWriteTarget implements PushTarget {
     }
     return this.provider.then((p) => p());
   }
-}
-
-interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
 }
 
 /** Creates a remote-write target (entry point of the lazily loaded bundle). */

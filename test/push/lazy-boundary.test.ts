@@ -37,6 +37,17 @@ describe('lazy bundle boundary', () => {
     expect([...files].some((f) => f.endsWith('lib/push/http.ts'))).toBe(false);
   });
 
+  it('remote-write.ts reaches the SigV4 code only through the lazy loader', () => {
+    const { files } = staticPackages('lib/push/remote-write.ts');
+    expect([...files].some((f) => f.endsWith('lib/push/sigv4.ts'))).toBe(false);
+    const { packages } = staticPackages('lib/push/sigv4.ts');
+    expect([...packages].filter((p) => !p.startsWith('node:')).sort()).toEqual([
+      '@aws-crypto/sha256-js',
+      '@smithy/protocol-http',
+      '@smithy/signature-v4',
+    ]);
+  });
+
   it('the push factory never imports remote-write.ts statically', () => {
     const { files } = staticPackages('lib/push/index.ts');
     expect([...files].some((f) => f.endsWith('lib/push/remote-write.ts'))).toBe(false);
