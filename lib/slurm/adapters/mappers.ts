@@ -25,7 +25,7 @@ import { nodeGres, parseGres } from '../parse/gres.js';
 import { mibToBytes } from '../parse/memory.js';
 import { minutesToSeconds, unwrapNonNegative, unwrapNumber, unwrapTime } from '../parse/number.js';
 import { JOB_BASE_STATES, NODE_BASE_STATES, splitState } from '../parse/state.js';
-import { gpusFromTres, parseTres, tresListToMap } from '../parse/tres.js';
+import { type JobTres, readJobTres, tresListToMap } from '../parse/tres.js';
 import { fastParser, fastPickParser } from './fast-parse.js';
 import {
   accountRaw,
@@ -205,6 +205,9 @@ export function jobRawKeys(fields: readonly (keyof SlurmJob)[]): string[] {
  * A job mapper. `parse` checks the raw element; without `wantId` the display id (a string built per job) is
  * left empty.
  */
+/** Reused by every job (read at once into the SlurmJob): no object per job for its TRES figures. */
+const jobTres: JobTres = { mem: null, gpus: null };
+
 function jobMapperWith(parse: (input: unknown) => z.infer<typeof jobRaw>, wantId: boolean) {
   return (input: unknown): SlurmJob => {
     const raw = parse(input);
@@ -216,7 +219,7 @@ function jobMapperWith(parse: (input: unknown) => z.infer<typeof jobRaw>, wantId
     const nodeCount = unwrapNonNegative(raw.node_count) ?? 0;
     // Running jobs report what they hold (alloc), pending ones what they asked for (req).
     const alloc = raw.tres_alloc_str ?? '';
-    const tres = parseTres(state === 'PENDING' || alloc === '' ? raw.tres_req_str : alloc);
+    const tres = readJobTres(state === 'PENDING' || alloc === '' ? raw.tres_req_str : alloc, jobTres);
     const perNode = mibToBytes(unwrapNonNegative(raw.memory_per_node));
     const perCpu = mibToBytes(unwrapNonNegative(raw.memory_per_cpu));
     const memoryBytes =
@@ -254,10 +257,7 @@ function jobMapperWith(parse: (input: unknown) => z.infer<typeof jobRaw>, wantId
       cpus,
       nodeCount,
       memoryBytes,
-      gpus:
-        gpusFromTres(tres) ??
-        gpusFromTresPer(raw.tres_per_node ?? '', raw.tres_per_job ?? '', nodeCount) ??
-        0,
+      gpus: tres.gpus ?? gpusFromTresPer(raw.tres_per_node ?? '', raw.tres_per_job ?? '', nodeCount) ?? 0,
       nodes: raw.nodes ?? '',
       priority: unwrapNumber(raw.priority),
       submitTime: unwrapTime(raw.submit_time),

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { unwrapNumber } from '../../../lib/slurm/parse/number.js';
-import { gpusFromTres, parseTres, tresListToMap } from '../../../lib/slurm/parse/tres.js';
+import {
+  gpusFromTres,
+  parseTres,
+  parseTresGeneric,
+  readJobTres,
+  tresListToMap,
+} from '../../../lib/slurm/parse/tres.js';
 
 describe('parseTres', () => {
   it('parses a job TRES string with memory in bytes', () => {
@@ -33,6 +39,74 @@ describe('parseTres', () => {
     expect(parseTres('')).toEqual({});
     expect(parseTres(null)).toEqual({});
     expect(parseTres('cpu=2,junk,=3,mem=N/A')).toEqual({ cpu: 2 });
+  });
+});
+
+/** `count` TRES-like strings, Slurm-shaped or not (seeded, so every run checks the same ones). */
+function generatedTres(count: number): string[] {
+  let seed = 20261125;
+  const rnd = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const pick = <T>(xs: readonly T[]) => xs[rnd(xs.length)] as T;
+  const keys = [
+    'cpu',
+    'mem',
+    'vmem',
+    'node',
+    'billing',
+    'energy',
+    'fs/disk',
+    'bb/cray',
+    'gres/gpu',
+    'gres/gpu:h100',
+    'gres/gpu:a100',
+    'gres/gpumem',
+    'license/matlab',
+  ];
+  const numbers = () =>
+    pick([String(rnd(100_000)), `${rnd(1000)}.${rnd(100)}`, '0', '007', '4.', '.5', '1e3', '', 'N/A']);
+  const units = ['', '', 'K', 'M', 'G', 'T', 'P', 'E', 'g', 'm', 'B', 'GB', 'GiB', 'iB', 'X'];
+  const spaces = ['', '', '', ' ', '\t'];
+  const out: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const spaced = rnd(10) === 0;
+    const sp = () => (spaced ? pick(spaces) : '');
+    const parts: string[] = [];
+    for (let k = rnd(6); k >= 0; k--) {
+      const shape = rnd(20);
+      if (shape === 0) parts.push('junk');
+      else if (shape === 1) parts.push(`=${rnd(9)}`);
+      else if (shape === 2) parts.push(`${pick(keys)}=${rnd(9)}=${rnd(9)}`);
+      else parts.push(`${sp()}${pick(keys)}${sp()}=${sp()}${numbers()}${pick(units)}${sp()}`);
+    }
+    out.push(parts.join(','));
+  }
+  return out;
+}
+
+describe('TRES fast paths', () => {
+  // The in-place readers must agree with the generic split/RegExp parser on anything.
+  const texts = generatedTres(5000);
+
+  it("parseTres gives the generic parser's result for 5 000 generated strings", () => {
+    for (const text of texts) expect(parseTres(text), text).toEqual(parseTresGeneric(text));
+    // Most take the fast path (no whitespace), so it is what was compared.
+    expect(texts.filter((t) => !/\s/.test(t)).length).toBeGreaterThan(4000);
+  });
+
+  it('readJobTres gives parseTres(text).mem and gpusFromTres(parseTres(text)) for the same strings', () => {
+    const into = { mem: null, gpus: null };
+    let withGpus = 0;
+    for (const text of [...texts, '', 'cpu=4,mem=2G,gres/gpu:h100=2,gres/gpu:a100=1']) {
+      const tres = parseTres(text);
+      const r = readJobTres(text, into);
+      expect({ mem: r.mem, gpus: r.gpus }, text).toEqual({ mem: tres.mem ?? null, gpus: gpusFromTres(tres) });
+      if (r.gpus !== null) withGpus++;
+    }
+    expect(withGpus).toBeGreaterThan(1000);
+    expect(readJobTres(null, into)).toEqual({ mem: null, gpus: null });
   });
 });
 
