@@ -57,25 +57,32 @@ const POWER_OF: Record<number, number> = { 75: 1, 77: 2, 71: 3, 84: 4, 80: 5, 69
 
 /** The value in text[from, to): a count, or bytes for a memory key (bare = MiB). */
 function quantity(text: string, from: number, to: number, memory: boolean): number | null {
+  // The digits are read as one integer and scaled by a power of ten: for up to 15 digits both are exact
+  // doubles, so the one division rounds exactly as Number() of the same text does (tested).
   let i = from;
-  while (i < to && isDigit(text.charCodeAt(i))) i++;
-  if (i > from && i < to && text.charCodeAt(i) === 46) {
+  let n = 0;
+  let scale = 1;
+  for (let c = text.charCodeAt(i); i < to && c >= 48 && c <= 57; c = text.charCodeAt(++i))
+    n = n * 10 + (c - 48);
+  let digits = i - from;
+  if (digits > 0 && i < to && text.charCodeAt(i) === 46) {
     const frac = ++i;
-    while (i < to && isDigit(text.charCodeAt(i))) i++;
-    if (i === frac) i = -1;
+    for (let c = text.charCodeAt(i); i < to && c >= 48 && c <= 57; c = text.charCodeAt(++i)) {
+      n = n * 10 + (c - 48);
+      scale *= 10;
+    }
+    digits += i - frac;
+    if (i === frac) digits = 0;
   }
-  if (i > from) {
-    const num = Number(text.slice(from, i));
+  if (digits > 0) {
+    const num = digits <= 15 ? n / scale : Number(text.slice(from, i));
     if (i === to) return memory ? Math.round(num * 1024 ** 2) : num;
     const power = POWER_OF[text.charCodeAt(i)];
     if (power !== undefined && i + 1 === to) return Math.round(num * 1024 ** power);
   }
-  const raw = text.slice(from, to);
+  // As the generic parser: the value trimmed (a spaced count `1.5 ` is 1.5, not a rounded quantity).
+  const raw = text.slice(from, to).trim();
   return memory ? parseMemory(raw, 'M') : parseCount(raw);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /** The generic parser: any spacing and unit spelling parseMemory accepts. */
@@ -134,7 +141,6 @@ export function readJobTres(text: string | null | undefined, into: JobTres): Job
   into.mem = null;
   into.gpus = null;
   if (!text) return into;
-  if (HAS_SPACE.test(text)) return fromCounts(text, into);
   let memSeen = false;
   let gpuSeen = false;
   let gpu: number | null = null;
@@ -146,6 +152,9 @@ export function readJobTres(text: string | null | undefined, into: JobTres): Job
     if (end < 0) end = text.length;
     const eq = text.indexOf('=', start);
     if (eq > start && eq < end) {
+      // Values are read with parseMemory's tolerance (quantity); only a key's edges need checking, as the
+      // generic parser trims keys (` mem=1G` is mem).
+      if (!plain(text.charCodeAt(start)) || !plain(text.charCodeAt(eq - 1))) return fromCounts(text, into);
       const len = eq - start;
       if (len === 3 && text.startsWith('mem', start)) {
         if (memSeen) return fromCounts(text, into);
@@ -170,6 +179,11 @@ export function readJobTres(text: string | null | undefined, into: JobTres): Job
   }
   into.gpus = gpu ?? typed;
   return into;
+}
+
+/** Printable ASCII: no whitespace of any kind (which is all a key's edges must not hold). */
+function plain(c: number): boolean {
+  return c > 32 && c < 127;
 }
 
 function fromCounts(text: string, into: JobTres): JobTres {

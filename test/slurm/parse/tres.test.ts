@@ -43,7 +43,7 @@ describe('parseTres', () => {
 });
 
 /** `count` TRES-like strings, Slurm-shaped or not (seeded, so every run checks the same ones). */
-function generatedTres(count: number): string[] {
+function generatedTres(count: number, spacedOneIn = 10): string[] {
   let seed = 20261125;
   const rnd = (n: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -66,12 +66,25 @@ function generatedTres(count: number): string[] {
     'license/matlab',
   ];
   const numbers = () =>
-    pick([String(rnd(100_000)), `${rnd(1000)}.${rnd(100)}`, '0', '007', '4.', '.5', '1e3', '', 'N/A']);
+    pick([
+      String(rnd(100_000)),
+      `${rnd(1000)}.${rnd(100)}`,
+      `${rnd(99)}.${rnd(1e6)}`,
+      '0',
+      '007',
+      '4.',
+      '.5',
+      '1e3',
+      '',
+      'N/A',
+      '123456789012345678',
+      '0.1234567890123456',
+    ]);
   const units = ['', '', 'K', 'M', 'G', 'T', 'P', 'E', 'g', 'm', 'B', 'GB', 'GiB', 'iB', 'X'];
   const spaces = ['', '', '', ' ', '\t'];
   const out: string[] = [];
   for (let n = 0; n < count; n++) {
-    const spaced = rnd(10) === 0;
+    const spaced = rnd(spacedOneIn) === 0;
     const sp = () => (spaced ? pick(spaces) : '');
     const parts: string[] = [];
     for (let k = rnd(6); k >= 0; k--) {
@@ -99,7 +112,14 @@ describe('TRES fast paths', () => {
   it('readJobTres gives parseTres(text).mem and gpusFromTres(parseTres(text)) for the same strings', () => {
     const into = { mem: null, gpus: null };
     let withGpus = 0;
-    for (const text of [...texts, '', 'cpu=4,mem=2G,gres/gpu:h100=2,gres/gpu:a100=1']) {
+    for (const text of [
+      ...texts,
+      ...generatedTres(3000, 2),
+      '',
+      'cpu=4,mem=2G,gres/gpu:h100=2,gres/gpu:a100=1',
+      'gres/gpu= 1.5',
+      'mem= 2G,gres/gpu:a=\t2.5 ',
+    ]) {
       const tres = parseTres(text);
       const r = readJobTres(text, into);
       expect({ mem: r.mem, gpus: r.gpus }, text).toEqual({ mem: tres.mem ?? null, gpus: gpusFromTres(tres) });
