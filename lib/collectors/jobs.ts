@@ -5,6 +5,7 @@
 import { JOB_BASE_STATE_LIST, type JobField, type SlurmJob } from '../slurm/model.js';
 import { FamilyBuilder, metric, SeriesBudget } from './family.js';
 import { emitJobSeries, PER_JOB_FIELDS, PER_JOB_METRICS } from './job-series.js';
+import { StateTotalsTable } from './state-totals.js';
 import type { Collector, MetricDef } from './types.js';
 
 const S = ['jobs'] as const;
@@ -12,12 +13,6 @@ const S = ['jobs'] as const;
 export const JOB_STATES = JOB_BASE_STATE_LIST;
 const DIMS = ['user', 'account', 'partition', 'qos'] as const;
 type Dim = (typeof DIMS)[number];
-interface Totals {
-  count: number;
-  cpus: number;
-  memory: number;
-  gpus: number;
-}
 const GAUGE_NOTE = 'Gauge recomputed every invocation from the /jobs response.';
 
 const dimMetrics = DIMS.flatMap((d) => [
@@ -136,37 +131,24 @@ export const jobsCollector: Collector = {
     // (the state is an array index): this runs 100k+ times per invocation.
     // Plain counters per job, turned into samples at finish (a labels object and a series key per job cost
     // more than the counting).
-    const byState = new Map<string, number>();
+    const stateCounts: number[] = [];
     const byFlag = new Map<string, number>();
     const byReason = new Map<string, number>();
     const stateIndex = new Map<string, number>();
     const stateNames: string[] = [];
-    const aggs: Record<Dim, Map<string, (Totals | undefined)[]>> = {
-      user: new Map(),
-      account: new Map(),
-      partition: new Map(),
-      qos: new Map(),
+    const aggs: Record<Dim, StateTotalsTable> = {
+      user: new StateTotalsTable(JOB_STATES.length),
+      account: new StateTotalsTable(JOB_STATES.length),
+      partition: new StateTotalsTable(JOB_STATES.length),
+      qos: new StateTotalsTable(JOB_STATES.length),
     };
-    const add = (m: Map<string, (Totals | undefined)[]>, v: string, si: number, j: SlurmJob): void => {
-      let row = m.get(v);
-      if (!row) {
-        row = [];
-        m.set(v, row);
-      }
-      const t = row[si];
-      if (t) {
-        t.count += 1;
-        t.cpus += j.cpus;
-        t.memory += j.memoryBytes ?? 0;
-        t.gpus += j.gpus;
-      } else row[si] = { count: 1, cpus: j.cpus, memory: j.memoryBytes ?? 0, gpus: j.gpus };
-    };
+    const add = (t: StateTotalsTable, v: string, si: number, j: SlurmJob): void =>
+      t.add(v, si, j.cpus, j.memoryBytes ?? 0, j.gpus);
 
     return {
       dropped: () => budget.dropped,
       onJob(j) {
         const state = j.state;
-        byState.set(state, (byState.get(state) ?? 0) + 1);
         if (j.flags.length === 1)
           byFlag.set(j.flags[0] as string, (byFlag.get(j.flags[0] as string) ?? 0) + 1);
         else if (j.flags.length > 1)
@@ -175,7 +157,9 @@ export const jobsCollector: Collector = {
         if (si === undefined) {
           si = stateNames.push(state) - 1;
           stateIndex.set(state, si);
+          stateCounts.push(0);
         }
+        stateCounts[si] = (stateCounts[si] as number) + 1;
         add(aggs.user, j.user, si, j);
         add(aggs.account, j.account, si, j);
         add(aggs.qos, j.qos, si, j);
@@ -200,22 +184,20 @@ export const jobsCollector: Collector = {
         if (ctx.options.perJob) emitJobSeries(b, budget, j);
       },
       finish() {
-        for (const [state, n] of byState) b.inc('slurm_jobs', { state }, n);
+        for (let si = 0; si < stateNames.length; si++) {
+          b.inc('slurm_jobs', { state: stateNames[si] as string }, stateCounts[si] as number);
+        }
         for (const [flag, n] of byFlag) b.set('slurm_jobs_with_flag', { flag }, n);
         for (const [reason, n] of byReason) b.set('slurm_jobs_pending_by_reason', { reason }, n);
         for (const d of DIMS) {
           const [jobs, cpus, memory, gpus] = DIM_NAMES[d];
-          for (const [v, row] of aggs[d]) {
-            for (let si = 0; si < row.length; si++) {
-              const t = row[si];
-              if (t === undefined) continue;
-              // One sample per (value, state) of the map: label sets are distinct by construction.
-              const l = { [d]: v, state: stateNames[si] as string };
-              b.add(jobs, l, t.count);
-              b.add(cpus, l, t.cpus);
-              b.add(memory, l, t.memory);
-              b.add(gpus, l, t.gpus);
-            }
+          for (const [v, si, t] of aggs[d].entries()) {
+            // One sample per (value, state) of the table: label sets are distinct by construction.
+            const l = { [d]: v, state: stateNames[si] as string };
+            b.add(jobs, l, t.count);
+            b.add(cpus, l, t.cpus);
+            b.add(memory, l, t.memory);
+            b.add(gpus, l, t.gpus);
           }
         }
         b.set('slurm_jobs_pending_oldest_age_seconds', {}, age.max);
