@@ -33,6 +33,28 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A plain object whose field `keys[i]` passes `checks[i]`. Generated once per schema as one expression with
+ * one call site per field and the key as a constant: V8 then reads each field by name and inlines each check.
+ * The loop it replaces (`checks[i](v[keys[i]])`) made every load megamorphic and every call polymorphic,
+ * ~0.4 µs per job. Keys come from our own schemas and are quoted with JSON.stringify. Where code generation
+ * is disallowed (`--disallow-code-generation-from-strings`) the loop is kept.
+ */
+export function fieldsCheck(keys: readonly string[], checks: readonly Check[], generate = true): Check {
+  try {
+    if (!generate) throw new Error('code generation not wanted');
+    const fields = keys.map((k, i) => ` && c[${i}](v[${JSON.stringify(k)}])`).join('');
+    const body = `return function check(v) { return typeof v === 'object' && v !== null && !Array.isArray(v)${fields}; };`;
+    return new Function('c', body)(checks) as Check;
+  } catch {
+    return (v) => {
+      if (!isPlainObject(v)) return false;
+      for (let i = 0; i < keys.length; i++) if (!(checks[i] as Check)(v[keys[i] as string])) return false;
+      return true;
+    };
+  }
+}
+
 /** The predicate for `schema`, or null when it cannot be mirrored exactly. */
 export function compileCheck(schema: z.ZodType): Check | null {
   const def = defOf(schema);
@@ -87,12 +109,7 @@ export function compileCheck(schema: z.ZodType): Check | null {
         keys.push(key);
         checks.push(c);
       }
-      // Indexed loop: run once per job, destructuring each [key, check] pair cost a fifth of the adapter.
-      return (v) => {
-        if (!isPlainObject(v)) return false;
-        for (let i = 0; i < keys.length; i++) if (!(checks[i] as Check)(v[keys[i] as string])) return false;
-        return true;
-      };
+      return fieldsCheck(keys, checks);
     }
     default:
       return null;
@@ -117,11 +134,7 @@ export function fastPickParser<S extends z.ZodType>(
     picked.push(key);
     checks.push(c);
   }
-  const check = (v: unknown): boolean => {
-    if (!isPlainObject(v)) return false;
-    for (let i = 0; i < picked.length; i++) if (!(checks[i] as Check)(v[picked[i] as string])) return false;
-    return true;
-  };
+  const check = fieldsCheck(picked, checks);
   return (input) => (check(input) ? (input as z.output<S>) : schema.parse(input));
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { generateCluster, renderBody } from '../../../lib/sim/index.js';
-import { compileCheck, fastParser } from '../../../lib/slurm/adapters/fast-parse.js';
+import { compileCheck, fastParser, fieldsCheck } from '../../../lib/slurm/adapters/fast-parse.js';
 import { jobRaw, nodeRaw, numberLike, shareRaw } from '../../../lib/slurm/adapters/schemas.js';
 
 function sameOutcome(schema: z.ZodType, input: unknown): void {
@@ -71,5 +71,54 @@ describe('fastParser', () => {
     for (const b of bad) sameOutcome(jobRaw, b);
     sameOutcome(numberLike, null);
     sameOutcome(numberLike, { number: 3, extra: 'kept' });
+  });
+});
+
+describe('fieldsCheck', () => {
+  const num: (v: unknown) => boolean = (v) => typeof v === 'number';
+  const str: (v: unknown) => boolean = (v) => typeof v === 'string';
+  // Keys that would break naive code generation, and one that is special on plain objects.
+  const keys = ['job_id', 'a"b', 'c\\d', "e']f", 'g\nh', '__proto__', '$' + '{x}'];
+  const checks = [num, str, num, str, num, (v: unknown) => v === undefined || num(v), str];
+  const good = {
+    job_id: 1,
+    'a"b': 'x',
+    'c\\d': 2,
+    "e']f": 'y',
+    'g\nh': 3,
+    ['$' + '{x}']: 'z',
+  };
+  const inputs: unknown[] = [
+    good,
+    { ...good, job_id: '1' },
+    { ...good, ['$' + '{x}']: 4 },
+    Object.defineProperty({ ...good }, '__proto__', { value: 5, enumerable: true }),
+    Object.defineProperty({ ...good }, '__proto__', { value: 'no', enumerable: true }),
+    { job_id: 1 },
+    null,
+    [good],
+    'text',
+    42,
+  ];
+
+  it('generated and loop predicates agree, keys quoted safely', () => {
+    const generated = fieldsCheck(keys, checks);
+    const loop = fieldsCheck(keys, checks, false);
+    expect(generated.name).toBe('check'); // the generated one, not the fallback
+    const results = inputs.map((v) => [generated(v), loop(v)]);
+    for (const [g, l] of results) expect(g).toBe(l);
+    // `good` has no own __proto__, so v.__proto__ is Object.prototype: refused by both, as zod would.
+    expect(results.map(([g]) => g)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
