@@ -68,6 +68,10 @@ export async function renderFamilies(
   const hasConst = Object.keys(constLabels).length > 0;
   // Every value is one sample line of the text.
   let series = 0;
+  // One cleaned labels object per source labels object, across families: collectors share a labels object
+  // between the metrics of one entity (an association's ten limits), and so the exposition and remote
+  // write's per-object label encoding see one object too.
+  const cleaned = new Map<Record<string, string>, Record<string, string>>();
   for (const { family, distinct } of merged.values()) {
     if (!METRIC_NAME.test(family.name)) {
       throw new Error(`metric name ${JSON.stringify(family.name)} is not a valid Prometheus metric name`);
@@ -82,8 +86,15 @@ export async function renderFamilies(
       // Counters are absolute totals here: one that is not representable (Infinity, negative) is skipped rather
       // than failing the whole exposition (prom-client's Counter refuses them too).
       if (family.type === 'counter' && (!Number.isFinite(s.value) || s.value < 0)) continue;
-      const labels =
-        !hasConst && !hasEmptyValue(s.labels) ? s.labels : { ...constLabels, ...nonEmpty(s.labels) };
+      let labels = s.labels;
+      if (hasConst || hasEmptyValue(labels)) {
+        const done = cleaned.get(labels);
+        if (done) labels = done;
+        else {
+          labels = { ...constLabels, ...nonEmpty(s.labels) };
+          cleaned.set(s.labels, labels);
+        }
+      }
       // Consecutive samples often share one labels object: its names were just added.
       if (labels !== last) for (const name in labels) labelNames.add(name);
       last = labels;
@@ -333,7 +344,9 @@ function hasEmptyValue(labels: Record<string, string>): boolean {
 
 function nonEmpty(labels: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels))
+  for (const k of Object.keys(labels)) {
+    const v = labels[k];
     if (v !== '' && v !== undefined && v !== null) out[k] = String(v);
+  }
   return out;
 }

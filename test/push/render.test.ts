@@ -138,6 +138,24 @@ describe('renderFamilies', () => {
     expect(text).not.toContain('=""');
   });
 
+  it('cleans a labels object shared by several families once, and renders each family without the empty label', async () => {
+    const shared = { account: 'a1', partition: '', user: 'u1' };
+    const gauge = (name: string, value: number): MetricFamily => ({
+      name,
+      type: 'gauge',
+      help: 'h',
+      samples: [{ labels: shared, value }],
+    });
+    const r = await render([gauge('slurm_association_max_jobs', 5), gauge('slurm_association_grp_jobs', 9)]);
+    expect(r.text).toContain('slurm_association_max_jobs{account="a1",user="u1"} 5\n');
+    expect(r.text).toContain('slurm_association_grp_jobs{account="a1",user="u1"} 9\n');
+    const [one, two] = (await r.registry.getMetricsAsJSON()).map((m) => m.values[0]?.labels);
+    expect(one).toEqual({ account: 'a1', user: 'u1' });
+    // One object for both (remote write encodes a labels object once).
+    expect(one).toBe(two);
+    expect(shared.partition).toBe(''); // the collector's object is left as it was
+  });
+
   it('uses a fresh registry per call (the same names render twice without "already registered")', async () => {
     const fams = [family('m_fresh', 'gauge', [{ labels: {}, value: 1 }])];
     const a = await render(fams);
