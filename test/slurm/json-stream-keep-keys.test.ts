@@ -154,6 +154,24 @@ describe('JsonListStream keepKeys', () => {
     }
   });
 
+  it('builds elements for kept names that need quoting, and for a key set naming __proto__', () => {
+    const odd = ['q"uote', 'back\\slash', 'line\nbreak', 'constructor', 'plain'];
+    const doc = JSON.stringify({
+      jobs: [{ 'q"uote': 1, 'back\\slash': 'b', 'line\nbreak': [2], constructor: 'c', plain: null, x: 0 }],
+    });
+    expect(streamed(Buffer.from(doc), odd, [])).toEqual([
+      { 'q"uote': 1, 'back\\slash': 'b', 'line\nbreak': [2], constructor: 'c', plain: null },
+    ]);
+    // `__proto__` in the key set: the generic builder (a literal would set the prototype); other keys unharmed.
+    const withProto = streamed(
+      Buffer.from('{"jobs":[{"job_id":7,"name":"n"}]}'),
+      ['__proto__', 'job_id'],
+      [],
+    );
+    expect(withProto).toEqual([{ job_id: 7 }]);
+    expect(Object.getPrototypeOf(withProto[0])).toBe(Object.prototype);
+  });
+
   it('keeps the last of many repeated kept keys, as JSON.parse does', () => {
     const pairs = Array.from({ length: 200 }, (_, i) => `"job_id":${i},"name":"n${i}","skip":${i}`).join(',');
     const doc = `{"jobs":[{${pairs}},{"job_id":-1}]}`;
