@@ -17,7 +17,7 @@ import type {
   FloorTask,
   ServerReady,
 } from './ipc.js';
-import { deployedNodeOptions, targetChecks, withTables } from './report.js';
+import { deployedNodeOptions, median, pairedRatio, targetChecks, withTables } from './report.js';
 
 const SEED = 20_240_601;
 const VERSIONS = ['v0.0.38', 'v0.0.44'];
@@ -143,21 +143,16 @@ async function forkExporter<T extends { type: string }>(
 
 /**
  * Fresh runs behind each 100k-job line of the matrix. One run and one floor each move by ±10–20 % on this VM
- * (the same bodies parsed in 1.6–2.4 s), so a single pair says little about a ratio near 1.
+ * (the same bodies parsed in 1.6–3.0 s), and the VM has slow spells lasting several seconds, so a single pair
+ * says little about a ratio near 1.
  */
-const REPEATS_100K = 3;
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
+const REPEATS_100K = 5;
 
 /**
  * `repeats` measured runs, each in a fresh process with `task.v8Flags`, and with `task.floor` after each run the
  * JSON.parse floor of the same bodies in the next fresh process, with Node's defaults (bench/floor.ts). The
- * line is the run with the median wall time, with the peak RSS of the worst run, `ratio` = median wall /
- * median floor, and every run's figures beside them.
+ * line is the run with the median wall time, with the peak RSS of the worst run, `ratio` = the median of the
+ * per-pair ratios (pairedRatio), and every run's figures beside them.
  */
 async function runExporter(task: ExporterTask, repeats = 1): Promise<ExporterReport> {
   const what = `exporter ${task.scenario} ${task.version}`;
@@ -186,13 +181,13 @@ async function runExporter(task: ExporterTask, repeats = 1): Promise<ExporterRep
   const floorRuns = floors.map((f) => f.floor_ms);
   const measured = floorRuns.every((f): f is number => f !== null);
   const floorMs = measured ? median(floorRuns) : null;
-  const ratio = floorMs === null ? null : Math.round((median(walls) / floorMs) * 100) / 100;
+  const paired = measured ? pairedRatio(walls, floorRuns) : null;
   return {
     ...line,
     ...floorInfo,
     floor_ms: floorMs === null ? null : Math.round(floorMs),
-    ...(repeats > 1 ? { floor_ms_runs: floorRuns } : {}),
-    ratio,
+    ...(repeats > 1 && paired ? { floor_ms_runs: floorRuns, ...paired } : {}),
+    ratio: paired?.ratio ?? null,
   };
 }
 

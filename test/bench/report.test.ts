@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   costTable,
   deployedNodeOptions,
+  pairedRatio,
   resultsTable,
   scenarioRuns,
   slopeTable,
@@ -94,5 +95,17 @@ describe('docs/performance.md tables', () => {
       value: 2,
       met: false,
     });
+  });
+});
+
+describe('pairedRatio', () => {
+  it('is the median of each run over the floor measured after it, with the ratio of medians beside it', () => {
+    // A slow spell hits run 2 and its floor alike; the paired ratio is not moved by it.
+    const r = pairedRatio([1900, 2900, 1950, 1880, 2000], [2000, 3000, 2000, 1900, 2100]);
+    expect(r.ratio_runs).toEqual([0.95, 0.97, 0.98, 0.99, 0.95]);
+    expect(r.ratio).toBe(0.97);
+    expect(r.ratio_of_medians).toBe(0.98); // 1950 / 2000
+    expect(pairedRatio([2000, 2100], [1900, 2000]).ratio).toBe(1.05); // even count: mean of the middle two
+    expect(() => pairedRatio([1], [1, 2])).toThrow(/1 runs for 2 floors/);
   });
 });
