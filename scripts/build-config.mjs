@@ -53,7 +53,8 @@ const LAMBDA_ENTRIES = new Set(['collect', 'health']);
 /** esbuild option sets (one per build call) for the named entries (default: all that exist) into `outdir`. */
 export function buildOptions(outdir = 'dist', names = Object.keys(ENTRIES)) {
   const entries = Object.entries(ENTRIES).filter(([name, file]) => names.includes(name) && existsSync(file));
-  const pick = (lambda) => Object.fromEntries(entries.filter(([name]) => LAMBDA_ENTRIES.has(name) === lambda));
+  const pick = (lambda) =>
+    Object.fromEntries(entries.filter(([name]) => LAMBDA_ENTRIES.has(name) === lambda));
   return [
     { ...common, outdir, entryPoints: pick(true), external: ['@aws-sdk/*', '@smithy/*'] },
     { ...common, outdir, entryPoints: pick(false) },

@@ -22,7 +22,10 @@ describe('StateTotalsTable', () => {
       const gpus = rnd(3);
       table.add(value, state, cpus, memory, gpus);
       let row = oracle.get(value);
-      if (!row) oracle.set(value, (row = new Map()));
+      if (!row) {
+        row = new Map();
+        oracle.set(value, row);
+      }
       const t = row.get(state) ?? { count: 0, cpus: 0, memory: 0, gpus: 0 };
       row.set(state, {
         count: t.count + 1,

@@ -168,8 +168,9 @@ export function readJobTres(text: string | null | undefined, into: JobTres): Job
         } else if (text.charCodeAt(start + 8) === 58) {
           // `gres/gpu:<type>`: a repeated type would count once in the map, so leave it to parseTres.
           const key = text.slice(start, eq);
-          if (typedKeys?.includes(key)) return fromCounts(text, into);
-          (typedKeys ??= []).push(key);
+          if (typedKeys === null) typedKeys = [key];
+          else if (typedKeys.includes(key)) return fromCounts(text, into);
+          else typedKeys.push(key);
           const v = quantity(text, eq + 1, end, false);
           if (v !== null) typed = (typed ?? 0) + v;
         }
