@@ -127,10 +127,10 @@ export const jobsCollector: Collector = {
     const age = { sum: 0, count: 0, max: 0 };
     const run = { sum: 0, count: 0, max: 0 };
 
-    // Aggregates by dimension → value → state index, emitted at finish. One Map lookup per dimension and job
-    // (the state is an array index): this runs 100k+ times per invocation.
-    // Plain counters per job, turned into samples at finish (a labels object and a series key per job cost
-    // more than the counting).
+    // Aggregates by dimension → value → state index (StateTotalsTable), emitted at finish. One Map lookup per
+    // dimension and job; the state is an index, also into the per-state job counts: this runs 100k+ times per
+    // invocation. Plain counters per job, turned into samples at finish (a labels object and a series key per
+    // job cost more than the counting).
     const stateCounts: number[] = [];
     const byFlag = new Map<string, number>();
     const byReason = new Map<string, number>();
