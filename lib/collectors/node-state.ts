@@ -81,17 +81,18 @@ export function effectiveNodeState(node: Pick<SlurmNode, 'state' | 'flags'>): st
   return base.toLowerCase();
 }
 
+/** The `state` values of the CPU metrics (slurm_cpus, slurm_partition_cpus): nodeCpuSplit's keys. */
+export const CPU_STATES = ['alloc', 'idle', 'other', 'total'] as const;
+export type CpuState = (typeof CPU_STATES)[number];
+
 /**
  * CPUs of one node split into alloc / idle / other exactly as sinfo `%C` does (sinfo.c `_update_sinfo`): the
  * unallocated CPUs are "other" on a DRAIN-flagged or base-DOWN node and "idle" on every other node (so idle
  * CPUs of powered-down or not-responding idle nodes count as idle, like sinfo).
  */
-export function nodeCpuSplit(node: Pick<SlurmNode, 'state' | 'flags' | 'cpus' | 'allocCpus'>): {
-  alloc: number;
-  idle: number;
-  other: number;
-  total: number;
-} {
+export function nodeCpuSplit(
+  node: Pick<SlurmNode, 'state' | 'flags' | 'cpus' | 'allocCpus'>,
+): Record<CpuState, number> {
   const total = node.cpus;
   const alloc = Math.min(node.allocCpus ?? 0, total);
   const free = total - alloc;

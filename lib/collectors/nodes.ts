@@ -1,6 +1,6 @@
 /** `nodes`: per-node series (capped by maxSeries) and cluster aggregates by effective state. */
 import { FamilyBuilder, metric, SeriesBudget } from './family.js';
-import { effectiveNodeState, NODE_STATES, nodeCpuSplit, nodeGpus } from './node-state.js';
+import { CPU_STATES, effectiveNodeState, NODE_STATES, nodeCpuSplit, nodeGpus } from './node-state.js';
 import type { Collector, MetricDef } from './types.js';
 
 const S = ['nodes'] as const;
@@ -96,7 +96,7 @@ export const nodesCollector: Collector = {
           const state = effectiveNodeState(n);
           b.inc('slurm_nodes', { state });
           const split = nodeCpuSplit(n);
-          for (const k of ['alloc', 'idle', 'other', 'total'] as const) cpus[k] += split[k];
+          for (const k of CPU_STATES) cpus[k] += split[k];
           mem.total += n.realMemoryBytes;
           mem.alloc += n.allocMemoryBytes ?? 0;
           mem.free += n.freeMemoryBytes ?? 0;
@@ -143,8 +143,7 @@ export const nodesCollector: Collector = {
           }
         }
         b.set('slurm_cluster_nodes', {}, data.nodes?.length ?? 0);
-        for (const k of ['alloc', 'idle', 'other', 'total'] as const)
-          b.set('slurm_cpus', { state: k }, cpus[k]);
+        for (const k of CPU_STATES) b.set('slurm_cpus', { state: k }, cpus[k]);
         b.set('slurm_memory_total_bytes', {}, mem.total);
         b.set('slurm_memory_allocated_bytes', {}, mem.alloc);
         b.set('slurm_memory_free_bytes', {}, mem.free);

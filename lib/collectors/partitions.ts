@@ -4,7 +4,14 @@
  * partitions counts as pending in each of them (upstream ignored such jobs).
  */
 import { FamilyBuilder, metric } from './family.js';
-import { effectiveNodeState, NODE_STATES, nodeCpuSplit, nodeGpus } from './node-state.js';
+import {
+  CPU_STATES,
+  type CpuState,
+  effectiveNodeState,
+  NODE_STATES,
+  nodeCpuSplit,
+  nodeGpus,
+} from './node-state.js';
 import type { Collector, MetricDef } from './types.js';
 
 const P = ['partition'] as const;
@@ -66,12 +73,10 @@ const metrics: MetricDef[] = [
   ]),
 ];
 
-const CPU_STATES = ['alloc', 'idle', 'other', 'total'] as const;
-
 interface PartitionTotals {
   /** Member nodes by effective state; every NODE_STATES entry present (0 when none). */
   nodes: Map<string, number>;
-  cpus: Record<(typeof CPU_STATES)[number], number>;
+  cpus: Record<CpuState, number>;
   memory: number;
   memoryAllocated: number;
   gpus: number;
@@ -147,10 +152,7 @@ export const partitionsCollector: Collector = {
               // Unknown partition, or listed twice on the node (counted once).
               if (t === undefined || ps.indexOf(ps[i] as string) !== i) continue;
               t.nodes.set(state, (t.nodes.get(state) ?? 0) + 1);
-              t.cpus.alloc += split.alloc;
-              t.cpus.idle += split.idle;
-              t.cpus.other += split.other;
-              t.cpus.total += split.total;
+              for (const k of CPU_STATES) t.cpus[k] += split[k];
               t.memory += n.realMemoryBytes;
               t.memoryAllocated += n.allocMemoryBytes ?? 0;
               t.gpus += gTotal;
