@@ -2,6 +2,8 @@
  * Push target factory. Remote write is loaded lazily (its own bundle: protobuf, Snappy, SigV4), so a
  * Pushgateway or stdout configuration never parses that code.
  */
+
+import { isLabelName } from '../collectors/label-names.js';
 import { ExporterError, PushError } from '../errors.js';
 import { loadLazy } from '../lazy.js';
 import type { RequestObserver } from '../observability/events.js';
@@ -45,8 +47,6 @@ export interface PushTargetDeps {
   stream?: NodeJS.WritableStream;
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 /**
  * The stable grouping key: `cluster` + configured labels (never per-invocation values, or stale groups pile up
  * in the gateway forever). Throws on an empty value, an invalid label name or `job` (set separately).
@@ -58,7 +58,7 @@ export function buildGrouping(
   const out: Record<string, string> = { ...grouping, cluster };
   for (const [name, value] of Object.entries(out)) {
     if (name === 'job') throw invalid('push.grouping must not contain "job" (it is push.job)');
-    if (!LABEL_NAME.test(name) || name.startsWith('__')) {
+    if (!isLabelName(name)) {
       throw invalid(`push.grouping label name ${JSON.stringify(name)} is not a valid Prometheus label name`);
     }
     if (typeof value !== 'string' || value === '') {

@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { createGzip, type ZlibOptions } from 'node:zlib';
+import { isLabelName } from '../collectors/label-names.js';
 import { ExporterError } from '../errors.js';
 import type { RequestObserver } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
@@ -36,7 +37,6 @@ export interface PushgatewayOptions {
   onRequest?: RequestObserver;
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Values made only of these are safe as a plain path segment; anything else goes base64url. */
 const URL_SAFE = /^[A-Za-z0-9_.~-]+$/;
 
@@ -52,7 +52,7 @@ export function groupingUrl(base: string, job: string, grouping: Record<string, 
   const parts = [segment('job', job)];
   for (const name of Object.keys(grouping).sort()) {
     if (name === 'job') throw invalid(`push.grouping must not contain "job" (set push.job instead)`);
-    if (!LABEL_NAME.test(name) || name.startsWith('__')) {
+    if (!isLabelName(name)) {
       throw invalid(`push.grouping label name ${JSON.stringify(name)} is not a valid Prometheus label name`);
     }
     parts.push(segment(name, grouping[name] as string));

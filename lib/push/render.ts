@@ -4,6 +4,7 @@
  */
 import { Registry } from 'prom-client';
 import { hasDistinctSamples } from '../collectors/assemble.js';
+import { isLabelName } from '../collectors/label-names.js';
 import type { MetricFamily, Sample } from '../collectors/types.js';
 import { ByteArena, copyRange, utf8Length, writeUtf8 } from './bytes.js';
 
@@ -24,7 +25,6 @@ export interface Rendered {
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Marks the metrics this module registers (their text is written by expositionChunks). */
 const FAMILY = Symbol('family metric');
@@ -76,6 +76,13 @@ export async function renderFamilies(
     if (!METRIC_NAME.test(family.name)) {
       throw new Error(`metric name ${JSON.stringify(family.name)} is not a valid Prometheus metric name`);
     }
+    // assembleFamilies has checked and cleaned its families' labels already: taken as they are.
+    if (distinct === true && !hasConst) {
+      const values = family.type === 'counter' ? representableCounters(family.samples) : family.samples;
+      series += values.length;
+      registry.registerMetric(familyMetric(family.name, family.help, family.type, values) as never);
+      continue;
+    }
     const labelNames = new Set<string>(Object.keys(constLabels));
     // The sample itself when nothing changes (no const labels, no empty value): copying ~100k samples at scale
     // is what this avoids.
@@ -83,9 +90,7 @@ export async function renderFamilies(
     let changed = false;
     let last: Record<string, string> | undefined;
     for (const s of family.samples) {
-      // Counters are absolute totals here: one that is not representable (Infinity, negative) is skipped rather
-      // than failing the whole exposition (prom-client's Counter refuses them too).
-      if (family.type === 'counter' && (!Number.isFinite(s.value) || s.value < 0)) continue;
+      if (family.type === 'counter' && !isRepresentableCounter(s.value)) continue;
       let labels = s.labels;
       if (hasConst || hasEmptyValue(labels)) {
         const done = cleaned.get(labels);
@@ -102,7 +107,7 @@ export async function renderFamilies(
       withLabels.push(labels === s.labels ? s : { labels, value: s.value });
     }
     for (const name of labelNames) {
-      if (!LABEL_NAME.test(name) || name.startsWith('__')) {
+      if (!isLabelName(name)) {
         throw new Error(
           `label name ${JSON.stringify(name)} of metric ${family.name} is not a valid Prometheus label name`,
         );
@@ -117,6 +122,22 @@ export async function renderFamilies(
     registry.registerMetric(familyMetric(family.name, family.help, family.type, values) as never);
   }
   return { registry, text: () => expositionChunks(registry), series };
+}
+
+/**
+ * Counters are absolute totals here: one that is not representable (Infinity, negative) is skipped rather than
+ * failing the whole exposition (prom-client's Counter refuses them too).
+ */
+function isRepresentableCounter(v: number): boolean {
+  return Number.isFinite(v) && v >= 0;
+}
+
+/** `samples` itself when every value is a representable counter, else a copy without the others. */
+function representableCounters(samples: readonly Sample[]): Sample[] {
+  for (const s of samples) {
+    if (!isRepresentableCounter(s.value)) return samples.filter((x) => isRepresentableCounter(x.value));
+  }
+  return samples as Sample[];
 }
 
 /** Bytes of text gathered before a chunk is handed on (one gzip write, one stdout write). */

@@ -25,6 +25,11 @@ function assemble(samples: Sample[]): Sample[] {
   return (out as MetricFamily).samples;
 }
 
+/** `labels` without its empty values, as the assembler leaves them. */
+function withoutEmpty(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
+}
+
 /** The order the assembler promises: label values in label-name order, a missing label first. */
 function expectedOrder(samples: Sample[]): Sample[] {
   const names = [...new Set(samples.flatMap((s) => Object.keys(s.labels)))].sort();
@@ -54,7 +59,11 @@ describe('assembleFamilies ordering and de-duplication', () => {
     samples.push({ labels: { user: 'ab', state: 'running' }, value: 1000 });
     samples.push({ labels: { state: 'running', user: 'a' }, value: 1001 });
     const out = assemble(samples);
-    const want = expectedOrder(samples.slice(0, values.length * 2)).map((s) => ({
+    // The empty user is left out, which makes those two label sets sort as "user missing".
+    const cleaned = samples
+      .slice(0, values.length * 2)
+      .map((s) => ({ ...s, labels: withoutEmpty(s.labels) }));
+    const want = expectedOrder(cleaned).map((s) => ({
       labels: { cluster: 'lab', ...s.labels },
       value: s.value,
     }));
@@ -72,8 +81,12 @@ describe('assembleFamilies ordering and de-duplication', () => {
       { labels: { user: 'a\u0000b' }, value: 6 },
     ];
     const out = assemble(samples);
-    expect(out.map((s) => s.value)).toEqual(expectedOrder(samples.slice(0, 5)).map((s) => s.value));
-    expect(out.map((s) => s.value)).toEqual([5, 4, 2, 1, 3]);
+    // An empty user and no user are one label set: the first of them (4) is kept.
+    const distinct = [0, 1, 2, 3].map((i) => samples[i] as Sample);
+    expect(out.map((s) => s.value)).toEqual(
+      expectedOrder(distinct.map((s) => ({ ...s, labels: withoutEmpty(s.labels) }))).map((s) => s.value),
+    );
+    expect(out.map((s) => s.value)).toEqual([4, 2, 1, 3]);
   });
 
   it("keeps a builder family in the collector's order; sorts it when merged or when it sets its own cluster", () => {
@@ -179,5 +192,59 @@ describe('assembleFamilies ordering and de-duplication', () => {
     const rendered = await renderFamilies([withEmpty as MetricFamily]);
     expect(rendered.series).toBe(1);
     expect(await joinChunks(rendered.text())).toContain('slurm_e{cluster="lab"} 1\n');
+  });
+
+  it('leaves empty values out once per labels object, and the renderer takes such a family as it is', async () => {
+    const b = new FamilyBuilder([
+      metric('slurm_x', 'gauge', 'x', ['user', 'state'], ['jobs']),
+      metric('slurm_y', 'counter', 'y', ['user', 'state'], ['jobs']),
+    ]);
+    const shared = { user: 'u1', state: '' };
+    b.add('slurm_x', shared, 1);
+    b.add('slurm_y', shared, 2);
+    b.add('slurm_x', { user: '', state: 'RUNNING' }, 3);
+    b.add('slurm_y', { user: '', state: 'RUNNING' }, Number.POSITIVE_INFINITY);
+    const out = assembleFamilies([output('c', b.families())], {
+      cluster: 'lab',
+      naming: 'native',
+      labels: { const: { site: '' }, perCollector: { c: { team: 'hpc' } } },
+      log: silentLogger,
+    });
+    const [x, y] = out as [MetricFamily, MetricFamily];
+    expect(x.samples.map((s) => s.labels)).toEqual([
+      { cluster: 'lab', team: 'hpc', user: 'u1' },
+      { cluster: 'lab', team: 'hpc', state: 'RUNNING' },
+    ]);
+    // One labelled copy per collector labels object, shared by both families.
+    expect(y.samples[0]?.labels).toBe(x.samples[0]?.labels);
+    expect(shared).toEqual({ user: 'u1', state: '' });
+    expect(hasDistinctSamples(x) && hasDistinctSamples(y)).toBe(true);
+
+    const r = await renderFamilies(out);
+    const [gx, gy] = r.registry
+      .getMetricsAsArray()
+      .map((m) => (m as unknown as { get(): { values: Sample[] } }).get());
+    // The gauge's samples as they are; the counter without its non-representable value.
+    expect(gx?.values).toBe(x.samples);
+    expect(gy?.values.map((s) => s.value)).toEqual([2]);
+    expect(r.series).toBe(3);
+    expect(await joinChunks(r.text())).toContain('slurm_x{cluster="lab",team="hpc",state="RUNNING"} 3\n');
+  });
+
+  it('leaves a family with an invalid label name to the renderer, which names it', async () => {
+    const family: MetricFamily = {
+      name: 'slurm_z',
+      type: 'gauge',
+      help: 'z',
+      samples: [{ labels: { user: 'a' }, value: 1 }],
+    };
+    const out = assembleFamilies([output('c', [family])], {
+      cluster: 'lab',
+      naming: 'native',
+      labels: { perCollector: { c: { 'bad-name': 'x' } } },
+      log: silentLogger,
+    });
+    expect(hasDistinctSamples(out[0] as MetricFamily)).toBe(false);
+    await expect(renderFamilies(out)).rejects.toThrow('label name "bad-name" of metric slurm_z');
   });
 });
