@@ -186,11 +186,7 @@ export async function* expositionChunks(registry: Registry): AsyncGenerator<Buff
     for (const s of family.values) {
       let e = labelEntry.get(s.labels);
       if (e === undefined) {
-        const text = formatLabels(s.labels);
-        const n = utf8Length(text);
-        const start = arena.used;
-        arena.used = writeUtf8(arena.reserve(n), start, text, n);
-        e = arena.close(start);
+        e = appendLabels(arena, s.labels);
         labelEntry.set(s.labels, e);
       }
       const labelStart = arena.start(e);
@@ -241,18 +237,50 @@ function escapeText(s: string): string {
   return s.includes('\\') || s.includes('\n') ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : s;
 }
 
-/** `{a="x",b="y"}` in the labels' own key order, '' for none (prom-client's format and escaping). */
-function formatLabels(labels: Record<string, string>): string {
-  let text = '';
+/**
+ * Appends `{a="x",b="y"}` (the labels' own key order, nothing for none: prom-client's format and escaping) to
+ * the arena and returns its entry. Written byte by byte rather than built as a string: ~25k label sets at the
+ * end of a 100k-job run were ~15 MB of short-lived strings. Label names are ASCII (the renderer checked them).
+ */
+function appendLabels(arena: ByteArena, labels: Record<string, string>): number {
+  // Each UTF-16 unit of a value takes at most 3 bytes, escaped or not.
+  let bound = 2;
+  for (const name in labels) bound += name.length + 4 + 3 * (labels[name] as string).length;
+  const out = arena.reserve(bound);
+  const start = arena.used;
+  let p = start;
   for (const name in labels) {
-    const v = labels[name] as string;
-    const escaped =
-      v.includes('\\') || v.includes('\n') || v.includes('"')
-        ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
-        : v;
-    text += `${text === '' ? '' : ','}${name}="${escaped}"`;
+    out[p] = p === start ? 0x7b : 0x2c; // '{' first, then ','
+    p++;
+    for (let i = 0; i < name.length; i++) out[p++] = name.charCodeAt(i);
+    out[p++] = 0x3d; // '='
+    out[p++] = 0x22; // '"'
+    p = writeLabelValue(out, p, labels[name] as string);
+    out[p++] = 0x22;
   }
-  return text === '' ? '' : `{${text}}`;
+  if (p > start) out[p++] = 0x7d; // '}'
+  arena.used = p;
+  return arena.close(start);
+}
+
+/** A label value escaped as prom-client does (backslash, newline, double quote); non-ASCII through Buffer#write. */
+function writeLabelValue(out: Buffer, pos: number, v: string): number {
+  let p = pos;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x80) {
+      const escaped = v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+      return pos + out.write(escaped, pos, 'utf8');
+    }
+    if (c === 0x5c || c === 0x22) {
+      out[p++] = 0x5c;
+      out[p++] = c;
+    } else if (c === 0x0a) {
+      out[p++] = 0x5c;
+      out[p++] = 0x6e; // 'n'
+    } else out[p++] = c;
+  }
+  return p;
 }
 
 /** prom-client's number format, with NaN spelled as Prometheus spells it. */

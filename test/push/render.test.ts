@@ -22,6 +22,7 @@ const ADVERSARIAL = [
   'hash # not a comment',
   '/var/tmp/a/b',
   'unicode ünïcødé 日本語 🚀',
+  'ü with "quote", back\\slash and\nnewline',
   'tab\tand\rcarriage',
   'comma, equals = sign',
   'x'.repeat(10_000),
