@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import { createGzip, type ZlibOptions } from 'node:zlib';
 import { isLabelName } from '../collectors/label-names.js';
 import { ExporterError } from '../errors.js';
@@ -193,6 +194,9 @@ async function encodeBody(
     for await (const c of chunks) {
       lines.add(c);
       if (!gz.write(c)) await once(gz, 'drain');
+      // Back to the event loop once per chunk: the render loop only awaits microtasks, so without this the
+      // thread pool's "chunk compressed" callbacks would wait, and gzip with them, until the next 'drain'.
+      else await setImmediate();
     }
     gz.end();
     await done;
