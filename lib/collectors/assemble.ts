@@ -12,7 +12,7 @@ import type { CollectorStatus } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 import { isBuiltFamily, metric } from './family.js';
 import { compileFilter, type MetricFilter } from './filter.js';
-import { isLabelName } from './label-names.js';
+import { isLabelName, withoutEmptyValues } from './labels.js';
 import { applyNaming, type NamingMode } from './naming.js';
 import type { MetricFamily, Sample } from './types.js';
 
@@ -117,14 +117,7 @@ function labelled(
       else ok = false;
     }
   }
-  if (!empty) return { labels, ok };
-  // A fresh object rather than `delete`, which would leave a slow dictionary-mode object for every reader.
-  const kept: Record<string, string> = {};
-  for (const k in labels) {
-    const v = labels[k];
-    if (v !== '' && v !== undefined && v !== null) kept[k] = String(v);
-  }
-  return { labels: kept, ok };
+  return { labels: empty ? withoutEmptyValues(labels) : labels, ok };
 }
 
 /**

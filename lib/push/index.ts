@@ -3,7 +3,7 @@
  * Pushgateway or stdout configuration never parses that code.
  */
 
-import { isLabelName } from '../collectors/label-names.js';
+import { isLabelName } from '../collectors/labels.js';
 import { ExporterError, PushError } from '../errors.js';
 import { loadLazy } from '../lazy.js';
 import type { RequestObserver } from '../observability/events.js';

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import { createGzip, type ZlibOptions } from 'node:zlib';
-import { isLabelName } from '../collectors/label-names.js';
+import { isLabelName } from '../collectors/labels.js';
 import { ExporterError } from '../errors.js';
 import type { RequestObserver } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';

@@ -4,7 +4,7 @@
  */
 import { Registry } from 'prom-client';
 import { hasDistinctSamples } from '../collectors/assemble.js';
-import { isLabelName } from '../collectors/label-names.js';
+import { isLabelName, withoutEmptyValues } from '../collectors/labels.js';
 import type { MetricFamily, Sample } from '../collectors/types.js';
 import { ByteArena, copyRange, utf8Length, writeUtf8 } from './bytes.js';
 
@@ -64,7 +64,7 @@ export async function renderFamilies(
 ): Promise<Rendered> {
   const registry = new Registry();
   const merged = mergeFamilies(families);
-  const constLabels = nonEmpty(opts.constLabels ?? {});
+  const constLabels = withoutEmptyValues(opts.constLabels ?? {});
   const hasConst = Object.keys(constLabels).length > 0;
   // Every value is one sample line of the text.
   let series = 0;
@@ -96,7 +96,7 @@ export async function renderFamilies(
         const done = cleaned.get(labels);
         if (done) labels = done;
         else {
-          labels = { ...constLabels, ...nonEmpty(s.labels) };
+          labels = { ...constLabels, ...withoutEmptyValues(s.labels) };
           cleaned.set(s.labels, labels);
         }
       }
@@ -389,13 +389,4 @@ function hasEmptyValue(labels: Record<string, string>): boolean {
     if (v === '' || v === undefined || v === null || typeof v !== 'string') return true;
   }
   return false;
-}
-
-function nonEmpty(labels: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(labels)) {
-    const v = labels[k];
-    if (v !== '' && v !== undefined && v !== null) out[k] = String(v);
-  }
-  return out;
 }
